@@ -1,0 +1,147 @@
+//! The raw command line, as clap parses it (see ../shared/contract.md).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Inspect, verify, re-sign and rotate signed session cookies.
+///
+/// With no command, opens the window.
+#[derive(Debug, Parser)]
+#[command(name = "signet", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Where keys are stored: the OS keyring, or a throwaway in-memory store.
+    #[arg(long, global = true, value_enum, default_value_t = KeyringKind::Os)]
+    pub keyring: KeyringKind,
+
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The key store to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyringKind {
+    /// The operating system's keyring (Secret Service, Keychain, Credential Manager).
+    Os,
+    /// An empty in-memory store that is gone when the command ends (tests, demos).
+    Memory,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decode a cookie, say whether it is genuine and which key signed it.
+    Inspect(InspectArgs),
+    /// Sign a payload as the framework would.
+    Sign(SignArgs),
+    /// List the supported formats.
+    Formats(FormatsArgs),
+}
+
+/// Options shared by commands that take format parameters.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ParamArgs {
+    /// Override the format's salt (itsdangerous family, Django).
+    #[arg(long, value_name = "TEXT")]
+    pub salt: Option<String>,
+
+    /// Override the separator (itsdangerous family, Django signers).
+    #[arg(long, value_name = "CHAR")]
+    pub separator: Option<String>,
+
+    /// Override the digest (by default inferred from the signature length where possible).
+    #[arg(long, value_name = "sha1|sha224|sha256|sha384|sha512")]
+    pub digest: Option<String>,
+
+    /// The key derivation: concat, django-concat, hmac or none (itsdangerous).
+    #[arg(long, value_name = "NAME")]
+    pub key_derivation: Option<String>,
+
+    /// The cookie's name, where the format binds it and INPUT does not say it.
+    #[arg(long, value_name = "NAME")]
+    pub cookie_name: Option<String>,
+}
+
+/// `signet inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The cookie: a bare value, name=value, a Cookie: or Set-Cookie: header line; `-` or nothing
+    /// reads standard input.
+    #[arg(value_name = "INPUT")]
+    pub input: Option<String>,
+
+    /// Skip detection and use this format (see `signet formats`).
+    #[arg(long, value_name = "ID", value_parser = format_ids())]
+    pub format: Option<String>,
+
+    /// A key to verify with; repeat for an ordered key list, primary first, then fallbacks.
+    #[arg(long, value_name = "TEXT")]
+    pub secret: Vec<String>,
+
+    /// A key given as hex bytes (may be mixed with --secret; the order is kept).
+    #[arg(long, value_name = "HEX")]
+    pub secret_hex: Vec<String>,
+
+    /// Format parameters.
+    #[command(flatten)]
+    pub params: ParamArgs,
+
+    /// JWT clock leeway in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 0)]
+    pub leeway: u64,
+
+    /// Reject older cookies as expired; `none` checks the signature only (default: the
+    /// framework's own: Flask 31 days, Starlette 14 days, none for bare signers).
+    #[arg(long, value_name = "SECS|none")]
+    pub max_age: Option<String>,
+
+    /// The time to verify at, in Unix seconds (default: now).
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
+    pub now: Option<i64>,
+
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `signet sign`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("key").required(true).args(["secret", "secret_hex"])))]
+pub struct SignArgs {
+    /// The payload as JSON (Flask: tagged JSON as `inspect` shows it; string formats: a JSON
+    /// string); `-` or nothing reads standard input.
+    #[arg(value_name = "PAYLOAD")]
+    pub payload: Option<String>,
+
+    /// The format to sign in.
+    #[arg(long, value_name = "ID", value_parser = format_ids(), required = true)]
+    pub format: String,
+
+    /// The key to sign with.
+    #[arg(long, value_name = "TEXT")]
+    pub secret: Option<String>,
+
+    /// The key to sign with, as hex bytes.
+    #[arg(long, value_name = "HEX")]
+    pub secret_hex: Option<String>,
+
+    /// Format parameters.
+    #[command(flatten)]
+    pub params: ParamArgs,
+
+    /// The signing time in Unix seconds (default: now). With it, the output is byte for byte
+    /// what the framework produces.
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
+    pub timestamp: Option<i64>,
+}
+
+/// `signet formats`.
+#[derive(Debug, Args)]
+pub struct FormatsArgs {
+    /// Print a JSON array of {"id", "label"}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn format_ids() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(crate::core::FORMATS.iter().map(|f| f.id()))
+}

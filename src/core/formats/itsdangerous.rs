@@ -1,0 +1,693 @@
+//! The itsdangerous family: Flask's session cookie, the bare `Signer`/`TimestampSigner`, the
+//! serializers and Starlette's `SessionMiddleware`, as one configurable implementation
+//! (mirrors `itsdangerous/signer.py`, `timed.py`, `serializer.py`, `url_safe.py`).
+//!
+//! Wire layout, with `.` the separator:
+//!
+//! ```text
+//! [.]payload "." b64url(int_to_bytes(timestamp)) "." b64url(HMAC(derive_key(secret), signed))
+//! ^ zlib marker (URL-safe serializers)    ^ timed kinds only
+//! ```
+//!
+//! Keys: itsdangerous signs with the newest key and tries the newest first, then the older ones
+//! from the most recent to the oldest. In Signet's key order (primary first, then fallbacks as the
+//! app lists them) that is index 0, then n-1 down to 1: exactly Flask's `SECRET_KEY` followed by
+//! `reversed(SECRET_KEY_FALLBACKS)`.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use crate::core::encoding::{
+    MAX_DECOMPRESSED, b64std, b64url_nopad, bytes_to_int, int_to_bytes, itsdangerous_b64decode,
+    py_a2b_base64, zlib_compress, zlib_decompress,
+};
+use crate::core::flask_tag;
+use crate::core::mac::{Digest, KeyedMac};
+use crate::core::model::{
+    Decoded, FormatParams, Malformed, ParamError, Part, PartKind, SignError, Verdict, Verification,
+    VerifyOptions,
+};
+use crate::core::pyjson::{self, JsonStyle};
+use crate::core::secret::Secret;
+use crate::core::{CookieFormat, Verifier};
+
+/// Flask's default `PERMANENT_SESSION_LIFETIME` (31 days), applied to every session.
+pub const FLASK_MAX_AGE: u64 = 31 * 24 * 3600;
+/// Starlette's `SessionMiddleware` default `max_age` (14 days).
+pub const STARLETTE_MAX_AGE: u64 = 14 * 24 * 3600;
+
+/// How itsdangerous turns a secret into the HMAC key (`Signer.derive_key`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyDerivation {
+    /// `H(salt || secret)`.
+    Concat,
+    /// `H(salt || "signer" || secret)` (the default).
+    DjangoConcat,
+    /// `HMAC_H(key=secret, msg=salt)` (Flask).
+    Hmac,
+    /// The secret itself.
+    None,
+}
+
+impl KeyDerivation {
+    /// Parses the name itsdangerous uses.
+    pub fn parse(name: &str) -> Result<Self, ParamError> {
+        match name {
+            "concat" => Ok(Self::Concat),
+            "django-concat" => Ok(Self::DjangoConcat),
+            "hmac" => Ok(Self::Hmac),
+            "none" => Ok(Self::None),
+            other => Err(ParamError(format!(
+                "unknown key derivation {other:?} (expected concat, django-concat, hmac or none)"
+            ))),
+        }
+    }
+
+    /// `Signer.derive_key`.
+    pub fn derive(self, digest: Digest, salt: &[u8], secret: &[u8]) -> Zeroizing<Vec<u8>> {
+        Zeroizing::new(match self {
+            KeyDerivation::Concat => digest.hash(&[salt, secret]),
+            KeyDerivation::DjangoConcat => digest.hash(&[salt, b"signer", secret]),
+            KeyDerivation::Hmac => crate::core::mac::hmac(digest, secret, &[salt])
+                .as_bytes()
+                .to_vec(),
+            KeyDerivation::None => secret.to_vec(),
+        })
+    }
+}
+
+/// Which member of the family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Flask's session cookie.
+    Flask,
+    /// `itsdangerous.Signer`.
+    Signer,
+    /// `itsdangerous.TimestampSigner`.
+    TimestampSigner,
+    /// `itsdangerous.Serializer` (plain JSON, not base64).
+    Serializer,
+    /// `itsdangerous.URLSafeSerializer`.
+    UrlSafe,
+    /// `itsdangerous.URLSafeTimedSerializer`.
+    Timed,
+    /// Starlette's `SessionMiddleware`.
+    Starlette,
+}
+
+/// How the payload is carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Codec {
+    /// The value itself (bare signers).
+    Raw,
+    /// JSON text, not encoded (`Serializer`).
+    JsonText(JsonStyle),
+    /// URL-safe base64 of JSON, zlib-compressed with a `.` marker when shorter.
+    UrlSafe(JsonStyle),
+    /// Standard padded base64 of JSON (Starlette).
+    StdBase64(JsonStyle),
+}
+
+/// One member of the itsdangerous family.
+#[derive(Debug, Clone, Copy)]
+pub struct ItsDangerous {
+    kind: Kind,
+}
+
+/// The parameters in force after defaults and overrides.
+#[derive(Debug, Clone)]
+struct Config {
+    salt: Vec<u8>,
+    sep: String,
+    derivation: KeyDerivation,
+    digest: Option<Digest>,
+}
+
+const B64_ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=";
+
+impl ItsDangerous {
+    /// The family member `kind`.
+    pub const fn new(kind: Kind) -> Self {
+        Self { kind }
+    }
+
+    fn timed(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Flask | Kind::TimestampSigner | Kind::Timed | Kind::Starlette
+        )
+    }
+
+    fn codec(&self) -> Codec {
+        match self.kind {
+            Kind::Signer | Kind::TimestampSigner => Codec::Raw,
+            Kind::Serializer => Codec::JsonText(JsonStyle::PYTHON_DEFAULT),
+            Kind::UrlSafe | Kind::Timed => Codec::UrlSafe(JsonStyle::ITSDANGEROUS_COMPACT),
+            Kind::Flask => Codec::UrlSafe(JsonStyle::FLASK),
+            Kind::Starlette => Codec::StdBase64(JsonStyle::PYTHON_DEFAULT),
+        }
+    }
+
+    fn default_salt(&self) -> &'static str {
+        match self.kind {
+            Kind::Flask => "cookie-session",
+            Kind::Signer | Kind::TimestampSigner | Kind::Starlette => "itsdangerous.Signer",
+            Kind::Serializer | Kind::UrlSafe | Kind::Timed => "itsdangerous",
+        }
+    }
+
+    fn default_max_age(&self) -> Option<u64> {
+        match self.kind {
+            Kind::Flask => Some(FLASK_MAX_AGE),
+            Kind::Starlette => Some(STARLETTE_MAX_AGE),
+            _ => None,
+        }
+    }
+
+    fn config(&self, params: &FormatParams) -> Result<Config, ParamError> {
+        let sep = params.separator.clone().unwrap_or_else(|| ".".into());
+        if sep.is_empty() || sep.chars().any(|c| B64_ALPHABET.contains(c)) {
+            return Err(ParamError(format!(
+                "the separator {sep:?} may not be empty or contain base64 characters (A-Z a-z 0-9 - _ =)"
+            )));
+        }
+        let derivation = match &params.key_derivation {
+            Some(name) => KeyDerivation::parse(name)?,
+            None if self.kind == Kind::Flask => KeyDerivation::Hmac,
+            None => KeyDerivation::DjangoConcat,
+        };
+        Ok(Config {
+            salt: params
+                .salt
+                .clone()
+                .unwrap_or_else(|| self.default_salt().into())
+                .into_bytes(),
+            sep,
+            derivation,
+            digest: params.digest,
+        })
+    }
+
+    /// Decodes the payload bytes (the part before the timestamp) as the loader would.
+    fn load_payload(&self, text: &str) -> (Result<Value, String>, bool) {
+        match self.codec() {
+            Codec::Raw => (Ok(Value::String(text.to_string())), false),
+            Codec::JsonText(_) => (parse_json(text.as_bytes()), false),
+            Codec::UrlSafe(_) => {
+                let (compressed, body) = match text.strip_prefix('.') {
+                    Some(rest) => (true, rest),
+                    None => (false, text),
+                };
+                let result = itsdangerous_b64decode(body.as_bytes())
+                    .map_err(|e| format!("the payload is not base64 ({e})"))
+                    .and_then(|raw| {
+                        if compressed {
+                            zlib_decompress(&raw, MAX_DECOMPRESSED)
+                                .map_err(|e| format!("the compressed payload {e}"))
+                        } else {
+                            Ok(raw)
+                        }
+                    })
+                    .and_then(|json| parse_json(&json))
+                    .and_then(|v| self.check_value(v));
+                (result, compressed)
+            }
+            Codec::StdBase64(_) => (
+                py_a2b_base64(text.as_bytes())
+                    .map_err(|e| format!("the payload is not base64 ({e})"))
+                    .and_then(|json| parse_json(&json)),
+                false,
+            ),
+        }
+    }
+
+    /// Flask fails on tagged values it cannot convert back (a `BadPayload`).
+    fn check_value(&self, value: Value) -> Result<Value, String> {
+        if self.kind == Kind::Flask {
+            flask_tag::untag(&value)
+                .map_err(|e| format!("the payload has a bad Flask tag: {e}"))?;
+        }
+        Ok(value)
+    }
+
+    /// The signed payload text for `payload` (`dump_payload`).
+    fn dump_payload(&self, payload: &Value) -> Result<String, SignError> {
+        let json = |style| {
+            pyjson::to_string(payload, style).map_err(|e| SignError::Payload(e.to_string()))
+        };
+        Ok(match self.codec() {
+            Codec::Raw => match payload {
+                Value::String(s) => s.clone(),
+                _ => {
+                    return Err(SignError::Payload(
+                        "this format signs a string: give a JSON string such as \"value\"".into(),
+                    ));
+                }
+            },
+            Codec::JsonText(style) => json(style)?,
+            Codec::UrlSafe(style) => {
+                if self.kind == Kind::Flask {
+                    flask_tag::untag(payload)
+                        .map_err(|e| SignError::Payload(format!("bad Flask tag: {e}")))?;
+                }
+                let text = json(style)?;
+                let compressed = zlib_compress(text.as_bytes());
+                if compressed.len() + 1 < text.len() {
+                    format!(".{}", b64url_nopad(&compressed))
+                } else {
+                    b64url_nopad(text.as_bytes())
+                }
+            }
+            Codec::StdBase64(style) => b64std(json(style)?.as_bytes()),
+        })
+    }
+}
+
+fn parse_json(bytes: &[u8]) -> Result<Value, String> {
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| "the payload is not UTF-8 text".to_string())?;
+    pyjson::parse(text).map_err(|e| format!("the payload is not JSON ({e})"))
+}
+
+fn is_b64url(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+impl CookieFormat for ItsDangerous {
+    fn id(&self) -> &'static str {
+        match self.kind {
+            Kind::Flask => "flask",
+            Kind::Signer => "itsdangerous-signer",
+            Kind::TimestampSigner => "itsdangerous-timestamp-signer",
+            Kind::Serializer => "itsdangerous-serializer",
+            Kind::UrlSafe => "itsdangerous-urlsafe",
+            Kind::Timed => "itsdangerous-timed",
+            Kind::Starlette => "starlette",
+        }
+    }
+
+    fn label(&self) -> &'static str {
+        match self.kind {
+            Kind::Flask => {
+                "Flask session cookie (itsdangerous URLSafeTimedSerializer, salt cookie-session, HMAC key derivation, tagged JSON)"
+            }
+            Kind::Signer => "itsdangerous Signer (value.sig)",
+            Kind::TimestampSigner => "itsdangerous TimestampSigner (value.ts.sig)",
+            Kind::Serializer => "itsdangerous Serializer (plain JSON + signature)",
+            Kind::UrlSafe => "itsdangerous URLSafeSerializer",
+            Kind::Timed => "itsdangerous URLSafeTimedSerializer",
+            Kind::Starlette => "Starlette / FastAPI SessionMiddleware",
+        }
+    }
+
+    fn default_cookie_name(&self) -> Option<&'static str> {
+        match self.kind {
+            Kind::Flask | Kind::Starlette => Some("session"),
+            _ => None,
+        }
+    }
+
+    fn default_max_age_secs(&self) -> Option<u64> {
+        self.default_max_age()
+    }
+
+    fn check_params(&self, params: &FormatParams) -> Result<(), ParamError> {
+        self.config(params).map(|_| ())
+    }
+
+    fn detect(&self, value: &str) -> u8 {
+        let Ok(decoded) = self.decode(value, &FormatParams::default()) else {
+            return 0;
+        };
+        let sig_len = decoded.signature.len();
+        let sig_ok = Digest::from_len(sig_len).is_some() && !decoded.signature_lenient;
+        let payload_text = decoded
+            .parts
+            .iter()
+            .find(|p| p.kind == PartKind::Payload)
+            .map(|p| decoded.part_text(p))
+            .unwrap_or_default();
+        let plausible_time = decoded
+            .signed_at
+            .is_some_and(|t| (946_684_800..4_102_444_800).contains(&t));
+        let mut score: i32 = if sig_ok { 30 } else { 5 };
+        match self.kind {
+            Kind::Signer => score += 5,
+            Kind::TimestampSigner => {
+                if plausible_time {
+                    score += 15;
+                }
+            }
+            Kind::Serializer => {
+                if decoded.payload.is_ok() && payload_text.starts_with(['{', '[', '"']) {
+                    score += 25;
+                }
+            }
+            Kind::UrlSafe | Kind::Timed | Kind::Flask | Kind::Starlette => {
+                let Ok(payload) = &decoded.payload else {
+                    return 0;
+                };
+                if self.timed() && !plausible_time {
+                    score -= 10;
+                }
+                if self.timed() {
+                    score += 20;
+                }
+                let body = payload_text.trim_start_matches('.');
+                let std_b64 = body.contains(['+', '/', '=']);
+                let json = match self.load_payload(payload_text).0 {
+                    Ok(_) => decoded_json_text(payload_text, self.codec()),
+                    Err(_) => None,
+                };
+                let spaced = json
+                    .as_deref()
+                    .is_some_and(|j| j.contains("\": ") || j.contains(", \""));
+                match self.kind {
+                    Kind::Starlette => {
+                        if std_b64 || spaced {
+                            score += 30;
+                        } else {
+                            score -= 5;
+                        }
+                    }
+                    _ if std_b64 => return 0,
+                    Kind::Flask => {
+                        // Flask writes ASCII-only JSON with sorted keys and its SHA-1 signature.
+                        let canonical = pyjson::to_string(payload, JsonStyle::FLASK).ok();
+                        if json.is_some() && json == canonical {
+                            score += 25;
+                        } else {
+                            score += 5;
+                        }
+                        if sig_len == 20 {
+                            score += 5;
+                        }
+                    }
+                    _ => {
+                        score += 15;
+                    }
+                }
+            }
+        }
+        score.clamp(0, 100) as u8
+    }
+
+    fn decode(&self, value: &str, params: &FormatParams) -> Result<Decoded, Malformed> {
+        let cfg = self.config(params).map_err(|e| Malformed(e.0))?;
+        let sep = cfg.sep.as_str();
+        let Some(sig_at) = value.rfind(sep) else {
+            return Err(Malformed(format!(
+                "no {sep:?} separator: this is not a signed value"
+            )));
+        };
+        let sig_text = &value[sig_at + sep.len()..];
+        let signed = 0..sig_at;
+        let mut parts = Vec::new();
+        let mut notes = Vec::new();
+        let (payload_end, signed_at) = if self.timed() {
+            let Some(ts_at) = value[..sig_at].rfind(sep) else {
+                return Err(Malformed(format!(
+                    "no timestamp: a timestamped value has two {sep:?} separators"
+                )));
+            };
+            let ts_text = &value[ts_at + sep.len()..sig_at];
+            if !is_b64url(ts_text) {
+                return Err(Malformed(format!(
+                    "the timestamp {ts_text:?} is not URL-safe base64"
+                )));
+            }
+            let ts_bytes = itsdangerous_b64decode(ts_text.as_bytes())
+                .map_err(|e| Malformed(format!("the timestamp {ts_text:?} is not base64 ({e})")))?;
+            let Some(ts) = bytes_to_int(&ts_bytes) else {
+                return Err(Malformed(format!(
+                    "the timestamp {ts_text:?} is out of range ({} bytes)",
+                    ts_bytes.len()
+                )));
+            };
+            (ts_at, Some(ts))
+        } else {
+            (sig_at, None)
+        };
+        let payload_text = &value[..payload_end];
+        let (payload, compressed) = self.load_payload(payload_text);
+        let marker = usize::from(compressed);
+        if compressed {
+            parts.push(Part {
+                kind: PartKind::Marker,
+                span: 0..1,
+            });
+        }
+        parts.push(Part {
+            kind: PartKind::Payload,
+            span: marker..payload_end,
+        });
+        if self.timed() {
+            parts.push(Part {
+                kind: PartKind::Separator,
+                span: payload_end..payload_end + sep.len(),
+            });
+            parts.push(Part {
+                kind: PartKind::Timestamp,
+                span: payload_end + sep.len()..sig_at,
+            });
+        }
+        parts.push(Part {
+            kind: PartKind::Separator,
+            span: sig_at..sig_at + sep.len(),
+        });
+        parts.push(Part {
+            kind: PartKind::Signature,
+            span: sig_at + sep.len()..value.len(),
+        });
+
+        let (signature, lenient) = match itsdangerous_b64decode(sig_text.as_bytes()) {
+            Ok(bytes) => {
+                let lenient = b64url_nopad(&bytes) != sig_text;
+                (bytes, lenient)
+            }
+            Err(e) => {
+                notes.push(format!("the signature is not valid base64 ({e})"));
+                (Vec::new(), false)
+            }
+        };
+        if lenient {
+            notes.push(
+                "the signature is not canonical base64; itsdangerous decodes it leniently".into(),
+            );
+        }
+        let digest = cfg.digest.or_else(|| Digest::from_len(signature.len()));
+        Ok(Decoded {
+            format: self.id(),
+            value: value.to_string(),
+            cookie_name: params.cookie_name.clone(),
+            parts,
+            payload,
+            signed_at,
+            compressed,
+            digest,
+            notes,
+            signed,
+            signature,
+            signature_lenient: lenient,
+        })
+    }
+
+    fn verifier(
+        &self,
+        keys: &[Secret],
+        params: &FormatParams,
+    ) -> Result<Box<dyn Verifier>, ParamError> {
+        let cfg = self.config(params)?;
+        Ok(Box::new(ItsVerifier {
+            format: *self,
+            cfg,
+            keys: keys.to_vec(),
+            derived: Default::default(),
+        }))
+    }
+
+    fn sign(
+        &self,
+        payload: &Value,
+        key: &Secret,
+        params: &FormatParams,
+        timestamp: i64,
+    ) -> Result<String, SignError> {
+        let cfg = self.config(params).map_err(|e| SignError::Param(e.0))?;
+        let digest = cfg.digest.unwrap_or(Digest::Sha1);
+        let mut out = self.dump_payload(payload)?;
+        if self.timed() {
+            let ts = u64::try_from(timestamp).map_err(|_| {
+                SignError::Param("itsdangerous cannot sign a negative timestamp".into())
+            })?;
+            out.push_str(&cfg.sep);
+            out.push_str(&b64url_nopad(&int_to_bytes(ts)));
+        }
+        let derived = cfg.derivation.derive(digest, &cfg.salt, key.expose());
+        let tag = KeyedMac::new(digest, &derived).tag(&[out.as_bytes()]);
+        out.push_str(&cfg.sep);
+        out.push_str(&b64url_nopad(tag.as_bytes()));
+        Ok(out)
+    }
+}
+
+/// The JSON text inside a payload, for style sniffing.
+fn decoded_json_text(payload_text: &str, codec: Codec) -> Option<String> {
+    let raw = match codec {
+        Codec::UrlSafe(_) => {
+            let (compressed, body) = match payload_text.strip_prefix('.') {
+                Some(rest) => (true, rest),
+                None => (false, payload_text),
+            };
+            let raw = itsdangerous_b64decode(body.as_bytes()).ok()?;
+            if compressed {
+                zlib_decompress(&raw, MAX_DECOMPRESSED).ok()?
+            } else {
+                raw
+            }
+        }
+        Codec::StdBase64(_) => py_a2b_base64(payload_text.as_bytes()).ok()?,
+        Codec::JsonText(_) => payload_text.as_bytes().to_vec(),
+        Codec::Raw => return None,
+    };
+    String::from_utf8(raw).ok()
+}
+
+/// Derived keys for one key list, computed once per digest on first use.
+struct ItsVerifier {
+    format: ItsDangerous,
+    cfg: Config,
+    keys: Vec<Secret>,
+    derived: [OnceLock<Vec<KeyedMac>>; 5],
+}
+
+impl ItsVerifier {
+    fn macs(&self, digest: Digest) -> &[KeyedMac] {
+        let slot = Digest::ALL.iter().position(|d| *d == digest).unwrap_or(0);
+        self.derived[slot].get_or_init(|| {
+            self.keys
+                .iter()
+                .map(|k| {
+                    let derived = self
+                        .cfg
+                        .derivation
+                        .derive(digest, &self.cfg.salt, k.expose());
+                    KeyedMac::new(digest, &derived)
+                })
+                .collect()
+        })
+    }
+}
+
+/// itsdangerous's key order in Signet's list order: primary, then fallbacks newest first.
+pub fn key_order(n: usize) -> impl Iterator<Item = usize> {
+    (0..n.min(1)).chain((1..n).rev())
+}
+
+impl Verifier for ItsVerifier {
+    fn verify(&self, decoded: &Decoded, opts: &VerifyOptions) -> Verification {
+        let max_age = opts.max_age.resolve(self.format.default_max_age());
+        let mut result = Verification::new(Verdict::Unverified);
+        result.max_age_secs = max_age;
+        if self.keys.is_empty() {
+            return result;
+        }
+        let digest = decoded.digest.unwrap_or(Digest::Sha1);
+        let macs = self.macs(digest);
+        let signed = decoded
+            .value
+            .as_bytes()
+            .get(decoded.signed.clone())
+            .unwrap_or_default();
+        let matched =
+            key_order(macs.len()).find(|&i| macs[i].verify(&[signed], &decoded.signature));
+        let Some(index) = matched else {
+            result.verdict = Verdict::BadSignature;
+            return result;
+        };
+        result.key_index = Some(index);
+        if decoded.signature_lenient {
+            result.notes.push(
+                "accepted only because itsdangerous decodes base64 leniently (a trailing '=' or changed unused bits); a strict verifier would reject it".into(),
+            );
+        }
+        if let (Some(ts), Some(max)) = (decoded.signed_at, max_age) {
+            let age = i128::from(opts.now) - i128::from(ts);
+            if age > i128::from(max) {
+                result.verdict = Verdict::Expired(format!(
+                    "signed {} ago, older than the max age of {}",
+                    crate::core::time::human_duration(age),
+                    crate::core::time::human_duration(i128::from(max))
+                ));
+                return result;
+            }
+            if age < 0 {
+                result.verdict = Verdict::Expired(format!(
+                    "signed {} in the future; itsdangerous rejects future timestamps",
+                    crate::core::time::human_duration(-age)
+                ));
+                return result;
+            }
+        }
+        result.verdict = match &decoded.payload {
+            Ok(_) => Verdict::Valid,
+            Err(e) => Verdict::Malformed(format!("the signature is valid but {e}")),
+        };
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FLASK: ItsDangerous = ItsDangerous::new(Kind::Flask);
+
+    #[test]
+    fn flask_contract_cookie_round_trips() {
+        // From ../shared/contract.md (made by Flask 3.1).
+        let cookie = "eyJuIjoxLCJ1c2VyIjoiYWRhIn0.aVW2qA.H7WfhH34N2Z8hWVtCml6DQW40TE";
+        let key = Secret::from_text("contract-check-key");
+        let decoded = FLASK
+            .decode(cookie, &FormatParams::default())
+            .expect("decodes");
+        assert_eq!(decoded.signed_at, Some(1_767_225_000));
+        assert_eq!(
+            decoded.payload,
+            Ok(serde_json::json!({"n": 1, "user": "ada"}))
+        );
+        let v = FLASK
+            .verifier(std::slice::from_ref(&key), &FormatParams::default())
+            .expect("params");
+        let got = v.verify(&decoded, &VerifyOptions::at(1_767_225_600));
+        assert_eq!(got.verdict, Verdict::Valid);
+        assert_eq!(got.key_index, Some(0));
+        let payload = decoded.payload.clone().expect("payload");
+        let signed = FLASK.sign(&payload, &key, &FormatParams::default(), 1_767_225_000);
+        assert_eq!(signed.as_deref(), Ok(cookie));
+    }
+
+    #[test]
+    fn key_order_is_primary_then_newest_fallback() {
+        assert_eq!(key_order(0).collect::<Vec<_>>(), Vec::<usize>::new());
+        assert_eq!(key_order(1).collect::<Vec<_>>(), vec![0]);
+        assert_eq!(key_order(4).collect::<Vec<_>>(), vec![0, 3, 2, 1]);
+    }
+
+    #[test]
+    fn separators_in_the_base64_alphabet_are_refused() {
+        let params = FormatParams {
+            separator: Some("a".into()),
+            ..Default::default()
+        };
+        assert!(FLASK.check_params(&params).is_err());
+        let params = FormatParams {
+            separator: Some("~".into()),
+            ..Default::default()
+        };
+        assert!(FLASK.check_params(&params).is_ok());
+    }
+}

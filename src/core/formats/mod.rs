@@ -1,0 +1,3 @@
+//! One module per format family.
+
+pub mod itsdangerous;

@@ -1,0 +1,266 @@
+//! What people paste: a bare value, `name=value`, a `Cookie:` or `Set-Cookie:` header line, a
+//! devtools table row, quoted or URL-encoded values. One parser for the CLI and the GUI.
+
+use crate::core::encoding::percent_decode;
+
+/// Where a candidate came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputForm {
+    /// The whole input is the value.
+    Bare,
+    /// `name=value`.
+    NameValue,
+    /// One cookie of a `Cookie:` header (or a `a=1; b=2` list).
+    CookieHeader,
+    /// The cookie of a `Set-Cookie:` line.
+    SetCookie,
+    /// A row copied from the browser's devtools cookie table (tab-separated).
+    DevtoolsRow,
+}
+
+/// One cookie found in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The cookie name, when the input gave one.
+    pub name: Option<String>,
+    /// The value, unquoted and URL-decoded.
+    pub value: String,
+    /// How it was written.
+    pub form: InputForm,
+    /// Whether `%XX` escapes were decoded.
+    pub url_decoded: bool,
+}
+
+/// Inputs larger than this are refused outright (a cookie header is at most a few KiB).
+pub const MAX_INPUT: usize = 16 * 1024 * 1024;
+
+/// Every plausible reading of `text`, most specific first. Several cookies of one header each give
+/// a candidate; an ambiguous `a=b` gives both the named and the bare reading.
+pub fn parse(text: &str) -> Vec<Candidate> {
+    let text = text.trim_start_matches('\u{feff}').trim();
+    if text.is_empty() || text.len() > MAX_INPUT {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        parse_line(line, &mut out);
+    }
+    out
+}
+
+fn parse_line(line: &str, out: &mut Vec<Candidate>) {
+    if let Some(rest) = strip_prefix_ci(line, "set-cookie:") {
+        let first = rest.split(';').next().unwrap_or_default().trim();
+        if let Some((name, value)) = split_pair(first) {
+            push(out, Some(name), value, InputForm::SetCookie);
+        }
+        return;
+    }
+    if let Some(rest) = strip_prefix_ci(line, "cookie:") {
+        for pair in rest.split(';') {
+            if let Some((name, value)) = split_pair(pair.trim()) {
+                push(out, Some(name), value, InputForm::CookieHeader);
+            }
+        }
+        return;
+    }
+    if line.contains('\t') {
+        let mut fields = line.split('\t');
+        if let (Some(name), Some(value)) = (fields.next(), fields.next())
+            && is_token(name.trim())
+            && !value.trim().is_empty()
+        {
+            push(out, Some(name.trim()), value.trim(), InputForm::DevtoolsRow);
+            return;
+        }
+    }
+    if line.contains("; ") || line.ends_with(';') {
+        let pairs: Vec<_> = line
+            .split(';')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        if pairs.len() > 1 && pairs.iter().all(|p| split_pair(p).is_some()) {
+            for p in pairs {
+                if let Some((name, value)) = split_pair(p) {
+                    push(out, Some(name), value, InputForm::CookieHeader);
+                }
+            }
+            return;
+        }
+    }
+    if let Some((name, value)) = split_pair(line) {
+        push(out, Some(name), value, InputForm::NameValue);
+    }
+    push(out, None, line, InputForm::Bare);
+}
+
+fn push(out: &mut Vec<Candidate>, name: Option<&str>, value: &str, form: InputForm) {
+    let value = unquote(value);
+    let name = name.map(str::to_string);
+    if let Some(decoded) = percent_decode(&value) {
+        out.push(Candidate {
+            name: name.clone(),
+            value: decoded,
+            form,
+            url_decoded: true,
+        });
+    }
+    out.push(Candidate {
+        name,
+        value,
+        form,
+        url_decoded: false,
+    });
+}
+
+/// `name=value` when the part before the first `=` is a cookie-name token and the `=` is not
+/// base64 padding (`eyJ9==.ts.sig` is a bare value).
+fn split_pair(text: &str) -> Option<(&str, &str)> {
+    let (name, value) = text.split_once('=')?;
+    let name = name.trim();
+    if !is_token(name) || value.starts_with(['=', '.']) || value.is_empty() && name.len() > 40 {
+        return None;
+    }
+    Some((name, value.trim()))
+}
+
+/// An RFC 6265 cookie-name token.
+fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
+}
+
+fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
+
+/// Removes the double quotes a server or Python's cookie module put around a value, undoing
+/// `\"`, `\\` and `\ooo` octal escapes.
+pub fn unquote(value: &str) -> String {
+    let Some(inner) = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .filter(|_| value.len() >= 2)
+    else {
+        return value.to_string();
+    };
+    let bytes = inner.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            let octal = bytes.get(i + 1..i + 4).filter(|d| {
+                d.iter()
+                    .all(|c| (b'0'..=b'3').contains(&d[0]) && (b'0'..=b'7').contains(c))
+            });
+            if let Some(d) = octal {
+                out.push((d[0] - b'0') << 6 | (d[1] - b'0') << 3 | (d[2] - b'0'));
+                i += 4;
+                continue;
+            }
+            if let Some(&next) = bytes.get(i + 1) {
+                out.push(next);
+                i += 2;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    // Octal escapes stand for Latin-1 code points (Python's cookie module quotes str chars < 256).
+    match String::from_utf8(out.clone()) {
+        Ok(s) => s,
+        Err(_) => out.iter().map(|&b| b as char).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(text: &str) -> Vec<(Option<String>, String, InputForm)> {
+        parse(text)
+            .into_iter()
+            .map(|c| (c.name, c.value, c.form))
+            .collect()
+    }
+
+    #[test]
+    fn bare_and_named_values() {
+        assert_eq!(
+            values("abc.def"),
+            vec![(None, "abc.def".into(), InputForm::Bare)]
+        );
+        assert_eq!(
+            values("session=abc.def"),
+            vec![
+                (
+                    Some("session".into()),
+                    "abc.def".into(),
+                    InputForm::NameValue
+                ),
+                (None, "session=abc.def".into(), InputForm::Bare),
+            ]
+        );
+        // Base64 padding is not a name=value split.
+        assert_eq!(values("eyJ1IjogIngifQ==.aVW2qA.sig").len(), 1);
+    }
+
+    #[test]
+    fn headers() {
+        let got = values("Cookie: a=1; session=x.y.z; b=\"q\"");
+        assert_eq!(got.len(), 3);
+        assert_eq!(
+            got[1],
+            (
+                Some("session".into()),
+                "x.y.z".into(),
+                InputForm::CookieHeader
+            )
+        );
+        assert_eq!(got[2].1, "q");
+        let got = values(
+            "set-cookie: session=v.w; Expires=Thu, 01 Jan 2026 00:00:00 GMT; HttpOnly; Path=/",
+        );
+        assert_eq!(
+            got,
+            vec![(Some("session".into()), "v.w".into(), InputForm::SetCookie)]
+        );
+        let got = values("a=1; b=2");
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn url_encoded_and_quoted() {
+        let got = parse("connect.sid=s%3Aabc.sig%2Bx");
+        assert_eq!(got[0].value, "s:abc.sig+x");
+        assert!(got[0].url_decoded);
+        assert_eq!(got[1].value, "s%3Aabc.sig%2Bx");
+        assert_eq!(unquote("\"hello world:\\353\""), "hello world:ë");
+        assert_eq!(unquote("\"a\\\"b\""), "a\"b");
+    }
+
+    #[test]
+    fn devtools_row() {
+        let got = values("session\teyJ.aa.bb\tlocalhost\t/\tSession\t42\t✓");
+        assert_eq!(
+            got,
+            vec![(
+                Some("session".into()),
+                "eyJ.aa.bb".into(),
+                InputForm::DevtoolsRow
+            )]
+        );
+    }
+
+    #[test]
+    fn nothing_for_empty_or_huge_input() {
+        assert!(parse("  \n ").is_empty());
+        assert!(parse(&"a".repeat(MAX_INPUT + 1)).is_empty());
+    }
+}

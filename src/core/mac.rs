@@ -1,0 +1,251 @@
+//! Hash functions and HMAC, chosen at run time. Every tag comparison goes through
+//! [`KeyedMac::verify`], which is constant-time (`Mac::verify_slice`).
+
+use std::fmt;
+use std::str::FromStr;
+
+use hmac::{Hmac, KeyInit as _, Mac as _};
+use sha1::Sha1;
+use sha2::{Sha224, Sha256, Sha384, Sha512};
+
+/// A hash function of the SHA family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Digest {
+    /// SHA-1 (itsdangerous' and Flask's default; 20 bytes).
+    Sha1,
+    /// SHA-224 (28 bytes).
+    Sha224,
+    /// SHA-256 (32 bytes).
+    Sha256,
+    /// SHA-384 (48 bytes).
+    Sha384,
+    /// SHA-512 (64 bytes).
+    Sha512,
+}
+
+impl Digest {
+    /// Every digest, shortest first.
+    pub const ALL: [Digest; 5] = [
+        Digest::Sha1,
+        Digest::Sha224,
+        Digest::Sha256,
+        Digest::Sha384,
+        Digest::Sha512,
+    ];
+
+    /// Output length in bytes.
+    pub fn len(self) -> usize {
+        match self {
+            Digest::Sha1 => 20,
+            Digest::Sha224 => 28,
+            Digest::Sha256 => 32,
+            Digest::Sha384 => 48,
+            Digest::Sha512 => 64,
+        }
+    }
+
+    /// The digest whose output has exactly `len` bytes.
+    pub fn from_len(len: usize) -> Option<Digest> {
+        Digest::ALL.into_iter().find(|d| d.len() == len)
+    }
+
+    /// The name used on the command line and by hashlib (`sha256`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Digest::Sha1 => "sha1",
+            Digest::Sha224 => "sha224",
+            Digest::Sha256 => "sha256",
+            Digest::Sha384 => "sha384",
+            Digest::Sha512 => "sha512",
+        }
+    }
+
+    /// `H(parts[0] || parts[1] || ...)`.
+    pub fn hash(self, parts: &[&[u8]]) -> Vec<u8> {
+        fn run<D: sha2::Digest>(parts: &[&[u8]]) -> Vec<u8> {
+            let mut h = D::new();
+            for p in parts {
+                h.update(p);
+            }
+            h.finalize().to_vec()
+        }
+        match self {
+            Digest::Sha1 => run::<Sha1>(parts),
+            Digest::Sha224 => run::<Sha224>(parts),
+            Digest::Sha256 => run::<Sha256>(parts),
+            Digest::Sha384 => run::<Sha384>(parts),
+            Digest::Sha512 => run::<Sha512>(parts),
+        }
+    }
+}
+
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Digest {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let lower = s.to_ascii_lowercase().replace('-', "");
+        Digest::ALL
+            .into_iter()
+            .find(|d| d.name() == lower)
+            .ok_or_else(|| {
+                format!("unknown digest {s:?} (expected sha1, sha224, sha256, sha384 or sha512)")
+            })
+    }
+}
+
+/// An HMAC already keyed: keying (hashing long keys, the inner and outer pads) happens once, and
+/// each message only clones the prepared state.
+#[derive(Clone)]
+pub enum KeyedMac {
+    /// HMAC-SHA1.
+    Sha1(Hmac<Sha1>),
+    /// HMAC-SHA224.
+    Sha224(Hmac<Sha224>),
+    /// HMAC-SHA256.
+    Sha256(Hmac<Sha256>),
+    /// HMAC-SHA384.
+    Sha384(Hmac<Sha384>),
+    /// HMAC-SHA512.
+    Sha512(Hmac<Sha512>),
+}
+
+impl fmt::Debug for KeyedMac {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KeyedMac({}, <redacted>)", self.digest())
+    }
+}
+
+/// A MAC tag of at most 64 bytes, kept on the stack.
+#[derive(Clone, Copy)]
+pub struct Tag {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl Tag {
+    fn new(src: &[u8]) -> Self {
+        let mut bytes = [0u8; 64];
+        let len = src.len().min(64);
+        bytes[..len].copy_from_slice(&src[..len]);
+        Self { bytes, len }
+    }
+
+    /// The tag bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+macro_rules! each_mac {
+    ($self:expr, $m:ident => $body:expr) => {
+        match $self {
+            KeyedMac::Sha1($m) => $body,
+            KeyedMac::Sha224($m) => $body,
+            KeyedMac::Sha256($m) => $body,
+            KeyedMac::Sha384($m) => $body,
+            KeyedMac::Sha512($m) => $body,
+        }
+    };
+}
+
+impl KeyedMac {
+    /// HMAC keyed with `key` (any length: HMAC hashes long keys).
+    pub fn new(digest: Digest, key: &[u8]) -> Self {
+        // `new_from_slice` accepts keys of every length for HMAC; the error arm cannot happen.
+        match digest {
+            Digest::Sha1 => {
+                KeyedMac::Sha1(Hmac::new_from_slice(key).unwrap_or_else(|_| unreachable!()))
+            }
+            Digest::Sha224 => {
+                KeyedMac::Sha224(Hmac::new_from_slice(key).unwrap_or_else(|_| unreachable!()))
+            }
+            Digest::Sha256 => {
+                KeyedMac::Sha256(Hmac::new_from_slice(key).unwrap_or_else(|_| unreachable!()))
+            }
+            Digest::Sha384 => {
+                KeyedMac::Sha384(Hmac::new_from_slice(key).unwrap_or_else(|_| unreachable!()))
+            }
+            Digest::Sha512 => {
+                KeyedMac::Sha512(Hmac::new_from_slice(key).unwrap_or_else(|_| unreachable!()))
+            }
+        }
+    }
+
+    /// Which hash this MAC uses.
+    pub fn digest(&self) -> Digest {
+        match self {
+            KeyedMac::Sha1(_) => Digest::Sha1,
+            KeyedMac::Sha224(_) => Digest::Sha224,
+            KeyedMac::Sha256(_) => Digest::Sha256,
+            KeyedMac::Sha384(_) => Digest::Sha384,
+            KeyedMac::Sha512(_) => Digest::Sha512,
+        }
+    }
+
+    /// The tag of `parts` concatenated.
+    pub fn tag(&self, parts: &[&[u8]]) -> Tag {
+        each_mac!(self, m => {
+            let mut m = m.clone();
+            for p in parts {
+                m.update(p);
+            }
+            Tag::new(&m.finalize().into_bytes())
+        })
+    }
+
+    /// Whether `tag` is the MAC of `parts`, compared in constant time.
+    pub fn verify(&self, parts: &[&[u8]], tag: &[u8]) -> bool {
+        each_mac!(self, m => {
+            let mut m = m.clone();
+            for p in parts {
+                m.update(p);
+            }
+            m.verify_slice(tag).is_ok()
+        })
+    }
+}
+
+/// One-shot HMAC.
+pub fn hmac(digest: Digest, key: &[u8], parts: &[&[u8]]) -> Tag {
+    KeyedMac::new(digest, key).tag(parts)
+}
+
+/// Constant-time equality of two byte strings (lengths are not secret).
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq as _;
+    bool::from(a.ct_eq(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::encoding::b64url_nopad;
+
+    #[test]
+    fn hmac_matches_python() {
+        // hmac.new(b"secret", b"value", hashlib.sha1), base64url without padding.
+        let tag = hmac(Digest::Sha1, b"secret", &[b"val", b"ue"]);
+        assert_eq!(b64url_nopad(tag.as_bytes()), "Mwty04TfQa30QOHYrrVDq3Puy4o");
+        let m = KeyedMac::new(Digest::Sha1, b"secret");
+        assert!(m.verify(&[b"value"], tag.as_bytes()));
+        assert!(!m.verify(&[b"value!"], tag.as_bytes()));
+        assert!(!m.verify(&[b"value"], &tag.as_bytes()[..19]));
+    }
+
+    #[test]
+    fn lengths_and_names() {
+        for d in Digest::ALL {
+            assert_eq!(d.hash(&[b"x"]).len(), d.len());
+            assert_eq!(hmac(d, b"k", &[b"x"]).as_bytes().len(), d.len());
+            assert_eq!(d.name().parse::<Digest>(), Ok(d));
+            assert_eq!(Digest::from_len(d.len()), Some(d));
+        }
+        assert!("md5".parse::<Digest>().is_err());
+    }
+}

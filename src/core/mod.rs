@@ -1,0 +1,289 @@
+//! The signing core: pure functions over cookie text, keys and a given time. No I/O, no clock,
+//! no GUI. Each format family implements [`CookieFormat`]; [`inspect`] runs the whole pipeline
+//! (parse the paste, detect, decode, verify) for the CLI and the GUI alike.
+
+pub mod encoding;
+pub mod flask_tag;
+pub mod formats;
+pub mod input;
+pub mod mac;
+pub mod model;
+pub mod pyjson;
+pub mod secret;
+pub mod time;
+
+use serde_json::Value;
+
+pub use mac::Digest;
+pub use model::{
+    Decoded, FormatParams, Malformed, MaxAge, ParamError, Part, PartKind, SignError, Verdict,
+    Verification, VerifyOptions,
+};
+pub use secret::{Fingerprint, Secret};
+
+/// One cookie format. Implementations are small `Copy` values in [`FORMATS`].
+pub trait CookieFormat: Send + Sync {
+    /// The stable id (`flask`, `django-session`, ...) used by the CLI and saved settings.
+    fn id(&self) -> &'static str;
+
+    /// A one-line description.
+    fn label(&self) -> &'static str;
+
+    /// The cookie name the framework uses by default, if it has one.
+    fn default_cookie_name(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The framework's default max age in seconds (`None`: no limit).
+    fn default_max_age_secs(&self) -> Option<u64> {
+        None
+    }
+
+    /// Checks parameter overrides before any cookie is looked at.
+    fn check_params(&self, _params: &FormatParams) -> Result<(), ParamError> {
+        Ok(())
+    }
+
+    /// How confident (0 = not this format, 100 = certain) that `value` is of this format,
+    /// judged without a key. Never panics, whatever the bytes.
+    fn detect(&self, value: &str) -> u8;
+
+    /// Splits and decodes `value` without a key. The result is untrusted.
+    fn decode(&self, value: &str, params: &FormatParams) -> Result<Decoded, Malformed>;
+
+    /// Prepares an ordered key list (primary first, then fallbacks as the app lists them):
+    /// every key is derived once here, not once per cookie.
+    fn verifier(
+        &self,
+        keys: &[Secret],
+        params: &FormatParams,
+    ) -> Result<Box<dyn Verifier>, ParamError>;
+
+    /// Signs `payload` (JSON as `inspect` reports it) with `key` at `timestamp` (Unix seconds),
+    /// byte-for-byte as the framework would.
+    fn sign(
+        &self,
+        payload: &Value,
+        key: &Secret,
+        params: &FormatParams,
+        timestamp: i64,
+    ) -> Result<String, SignError>;
+}
+
+/// A key list prepared for one format and parameter set; verifies any number of cookies.
+pub trait Verifier: Send + Sync {
+    /// Tries the keys in the framework's own order.
+    fn verify(&self, decoded: &Decoded, opts: &VerifyOptions) -> Verification;
+}
+
+/// Every supported format, in the order detection ranks ties.
+pub static FORMATS: &[&dyn CookieFormat] = &[
+    &formats::itsdangerous::ItsDangerous::new(formats::itsdangerous::Kind::Flask),
+    &formats::itsdangerous::ItsDangerous::new(formats::itsdangerous::Kind::Starlette),
+    &formats::itsdangerous::ItsDangerous::new(formats::itsdangerous::Kind::Timed),
+    &formats::itsdangerous::ItsDangerous::new(formats::itsdangerous::Kind::UrlSafe),
+    &formats::itsdangerous::ItsDangerous::new(formats::itsdangerous::Kind::Serializer),
+    &formats::itsdangerous::ItsDangerous::new(formats::itsdangerous::Kind::TimestampSigner),
+    &formats::itsdangerous::ItsDangerous::new(formats::itsdangerous::Kind::Signer),
+];
+
+/// The format with this id.
+pub fn format_by_id(id: &str) -> Option<&'static dyn CookieFormat> {
+    FORMATS.iter().copied().find(|f| f.id() == id)
+}
+
+/// A format that fits a pasted cookie, with how well.
+#[derive(Clone, Copy)]
+pub struct Ranked {
+    /// The format.
+    pub format: &'static dyn CookieFormat,
+    /// Which candidate of the input (index into [`input::parse`]'s result).
+    pub candidate: usize,
+    /// Detection confidence, name bonus included.
+    pub score: u8,
+}
+
+impl std::fmt::Debug for Ranked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Ranked({}, #{}, {})",
+            self.format.id(),
+            self.candidate,
+            self.score
+        )
+    }
+}
+
+/// Ranks every (candidate, format) pair of a paste, best first.
+pub fn detect(candidates: &[input::Candidate]) -> Vec<Ranked> {
+    let mut ranked = Vec::new();
+    for (i, c) in candidates.iter().enumerate() {
+        for &format in FORMATS {
+            let mut score = u16::from(format.detect(&c.value));
+            if score == 0 {
+                continue;
+            }
+            if c.name.is_some() && c.name.as_deref() == format.default_cookie_name() {
+                score += 10;
+            }
+            ranked.push(Ranked {
+                format,
+                candidate: i,
+                score: score.min(100) as u8,
+            });
+        }
+    }
+    // Stable: ties keep input order, then FORMATS order.
+    ranked.sort_by(|a, b| b.score.cmp(&a.score));
+    ranked
+}
+
+/// What to inspect with.
+#[derive(Debug, Clone, Default)]
+pub struct InspectRequest<'a> {
+    /// The format, or `None` to detect it.
+    pub format: Option<&'a str>,
+    /// The ordered key list.
+    pub keys: &'a [Secret],
+    /// Parameter overrides.
+    pub params: FormatParams,
+}
+
+/// The answer for one paste.
+#[derive(Debug, Clone)]
+pub struct Inspection {
+    /// The format used.
+    pub format: Option<&'static str>,
+    /// The candidate cookie that was inspected.
+    pub candidate: Option<input::Candidate>,
+    /// The decoded cookie, when it is well formed.
+    pub decoded: Option<Decoded>,
+    /// The verdict.
+    pub verification: Verification,
+    /// Other formats the paste also fits, best first.
+    pub alternatives: Vec<&'static str>,
+}
+
+/// Parses, detects (unless a format is given), decodes and verifies a paste.
+pub fn inspect(
+    text: &str,
+    req: &InspectRequest<'_>,
+    opts: &VerifyOptions,
+) -> Result<Inspection, ParamError> {
+    let candidates = input::parse(text);
+    let mut params = req.params.clone();
+    if let Some(id) = req.format {
+        let format =
+            format_by_id(id).ok_or_else(|| ParamError(format!("unknown format {id:?}")))?;
+        format.check_params(&params)?;
+        let verifier = format.verifier(req.keys, &params)?;
+        // Prefer a candidate carrying the format's cookie name, then input order.
+        let mut order: Vec<usize> = (0..candidates.len()).collect();
+        order.sort_by_key(|&i| candidates[i].name.as_deref() != format.default_cookie_name());
+        let mut first_error = None;
+        for i in order {
+            let c = &candidates[i];
+            if params.cookie_name.is_none() {
+                params.cookie_name.clone_from(&c.name);
+            }
+            match format.decode(&c.value, &params) {
+                Ok(decoded) => {
+                    let verification = verifier.verify(&decoded, opts);
+                    return Ok(Inspection {
+                        format: Some(format.id()),
+                        candidate: Some(c.clone()),
+                        decoded: Some(decoded),
+                        verification,
+                        alternatives: Vec::new(),
+                    });
+                }
+                Err(e) => {
+                    first_error.get_or_insert((c.clone(), e));
+                }
+            }
+            params.cookie_name.clone_from(&req.params.cookie_name);
+        }
+        let (candidate, error) = match first_error {
+            Some((c, e)) => (Some(c), e.0),
+            None => (
+                None,
+                "empty input: paste a cookie value or a Cookie: header".into(),
+            ),
+        };
+        return Ok(Inspection {
+            format: Some(format.id()),
+            candidate,
+            decoded: None,
+            verification: Verification::new(Verdict::Malformed(error)),
+            alternatives: Vec::new(),
+        });
+    }
+
+    let ranked = detect(&candidates);
+    if ranked.is_empty() {
+        let error = if candidates.is_empty() {
+            "empty input: paste a cookie value or a Cookie: header".to_string()
+        } else {
+            "not recognised as any supported cookie format".to_string()
+        };
+        return Ok(Inspection {
+            format: None,
+            candidate: candidates.into_iter().next(),
+            decoded: None,
+            verification: Verification::new(Verdict::Malformed(error)),
+            alternatives: Vec::new(),
+        });
+    }
+    let mut best: Option<(Ranked, Decoded, Verification)> = None;
+    for r in &ranked {
+        let c = &candidates[r.candidate];
+        let mut p = params.clone();
+        if p.cookie_name.is_none() {
+            p.cookie_name.clone_from(&c.name);
+        }
+        let Ok(decoded) = r.format.decode(&c.value, &p) else {
+            continue;
+        };
+        let Ok(verifier) = r.format.verifier(req.keys, &p) else {
+            continue;
+        };
+        let verification = verifier.verify(&decoded, opts);
+        let key_matched = verification.key_index.is_some();
+        if best.is_none() || key_matched {
+            best = Some((*r, decoded, verification));
+        }
+        if key_matched || req.keys.is_empty() {
+            break;
+        }
+    }
+    let Some((chosen, decoded, verification)) = best else {
+        return Ok(Inspection {
+            format: None,
+            candidate: candidates.into_iter().next(),
+            decoded: None,
+            verification: Verification::new(Verdict::Malformed(
+                "not recognised as any supported cookie format".into(),
+            )),
+            alternatives: Vec::new(),
+        });
+    };
+    let mut alternatives = Vec::new();
+    for r in &ranked {
+        let id = r.format.id();
+        if r.candidate == chosen.candidate
+            && id != chosen.format.id()
+            && !alternatives.contains(&id)
+        {
+            alternatives.push(id);
+        }
+    }
+    params.cookie_name = None;
+    Ok(Inspection {
+        format: Some(chosen.format.id()),
+        candidate: Some(candidates[chosen.candidate].clone()),
+        decoded: Some(decoded),
+        verification,
+        alternatives,
+    })
+}

@@ -1,0 +1,232 @@
+//! The decoded-cookie model, verification results and the options both take.
+
+use std::ops::Range;
+
+use serde_json::Value;
+
+use crate::core::mac::Digest;
+
+/// What a span of the cookie text is. The GUI colours each kind the same way everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PartKind {
+    /// The (possibly encoded) payload.
+    Payload,
+    /// A timestamp.
+    Timestamp,
+    /// The signature or MAC.
+    Signature,
+    /// A separator between parts.
+    Separator,
+    /// A marker such as the `.` of a compressed itsdangerous payload or Express's `s:`.
+    Marker,
+    /// A header (JWT).
+    Header,
+    /// An IV or nonce.
+    Iv,
+    /// An authentication tag.
+    AuthTag,
+}
+
+impl PartKind {
+    /// A lower-case name for output.
+    pub fn name(self) -> &'static str {
+        match self {
+            PartKind::Payload => "payload",
+            PartKind::Timestamp => "timestamp",
+            PartKind::Signature => "signature",
+            PartKind::Separator => "separator",
+            PartKind::Marker => "marker",
+            PartKind::Header => "header",
+            PartKind::Iv => "iv",
+            PartKind::AuthTag => "tag",
+        }
+    }
+}
+
+/// One span of [`Decoded::value`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// What it is.
+    pub kind: PartKind,
+    /// Byte range in [`Decoded::value`] (always on `char` boundaries).
+    pub span: Range<usize>,
+}
+
+/// How old a cookie may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MaxAge {
+    /// The framework's own default (Flask 31 days, Starlette and Django sessions 14 days, none
+    /// for bare signers).
+    #[default]
+    FrameworkDefault,
+    /// No age check: the signature only.
+    Unlimited,
+    /// At most this many seconds.
+    Secs(u64),
+}
+
+impl MaxAge {
+    /// The limit in seconds given the framework's default.
+    pub fn resolve(self, default: Option<u64>) -> Option<u64> {
+        match self {
+            MaxAge::FrameworkDefault => default,
+            MaxAge::Unlimited => None,
+            MaxAge::Secs(s) => Some(s),
+        }
+    }
+}
+
+/// When and how strictly to verify. Core code never reads the clock: `now` is always given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// Unix seconds to verify at.
+    pub now: i64,
+    /// The age limit.
+    pub max_age: MaxAge,
+    /// Clock leeway in seconds (JWT).
+    pub leeway_secs: u64,
+}
+
+impl VerifyOptions {
+    /// Verify at `now` with the framework's defaults.
+    pub fn at(now: i64) -> Self {
+        Self {
+            now,
+            max_age: MaxAge::FrameworkDefault,
+            leeway_secs: 0,
+        }
+    }
+}
+
+/// Format parameters a user may override; `None` means the format's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormatParams {
+    /// The salt (itsdangerous family, Django).
+    pub salt: Option<String>,
+    /// The separator (itsdangerous family, Django signers).
+    pub separator: Option<String>,
+    /// The digest; inferred from the signature length when `None`.
+    pub digest: Option<Digest>,
+    /// The key derivation (itsdangerous) or key generator (Rails).
+    pub key_derivation: Option<String>,
+    /// The cookie's name, where the format binds it.
+    pub cookie_name: Option<String>,
+}
+
+/// A cookie split into its parts and decoded without any key: nothing in it is trusted until a
+/// [`Verification`] says so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The format id.
+    pub format: &'static str,
+    /// The cookie value that was decoded (unquoted and URL-decoded).
+    pub value: String,
+    /// The cookie's name, when known.
+    pub cookie_name: Option<String>,
+    /// The spans of `value`, in order.
+    pub parts: Vec<Part>,
+    /// The payload as the framework's loader returns it, or why it cannot be decoded.
+    pub payload: Result<Value, String>,
+    /// Unix seconds when the format carries a timestamp that decodes.
+    pub signed_at: Option<i64>,
+    /// Whether the payload was compressed.
+    pub compressed: bool,
+    /// The digest, given or inferred from the signature length.
+    pub digest: Option<Digest>,
+    /// Remarks worth showing (non-canonical encodings and the like).
+    pub notes: Vec<String>,
+    /// The signed bytes: a range of `value`.
+    pub(crate) signed: Range<usize>,
+    /// The decoded signature bytes.
+    pub(crate) signature: Vec<u8>,
+    /// Whether the signature text only decodes thanks to a lenient decoder.
+    pub(crate) signature_lenient: bool,
+}
+
+impl Decoded {
+    /// The text of one part.
+    pub fn part_text(&self, part: &Part) -> &str {
+        self.value.get(part.span.clone()).unwrap_or_default()
+    }
+}
+
+/// A verification verdict (the contract's `status`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// A key verifies it and it is within its age limit.
+    Valid,
+    /// A key verifies it, but it is too old (or from the future where the framework rejects that).
+    Expired(String),
+    /// A key verifies it, but it is not valid yet (JWT `nbf`).
+    NotYetValid(String),
+    /// No given key verifies it.
+    BadSignature,
+    /// Not a well-formed cookie of this format; says which part is wrong.
+    Malformed(String),
+    /// Decoded, but no key was available.
+    Unverified,
+}
+
+impl Verdict {
+    /// The contract's status string.
+    pub fn status(&self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::Expired(_) => "expired",
+            Verdict::NotYetValid(_) => "not-yet-valid",
+            Verdict::BadSignature => "bad-signature",
+            Verdict::Malformed(_) => "malformed",
+            Verdict::Unverified => "unverified",
+        }
+    }
+}
+
+/// The outcome of verifying a [`Decoded`] cookie against an ordered key list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Index in the given key list (0 = primary) of the key whose signature matched.
+    pub key_index: Option<usize>,
+    /// The age limit that was applied, in seconds.
+    pub max_age_secs: Option<u64>,
+    /// Remarks (a lenient encoding that the framework accepts, ...).
+    pub notes: Vec<String>,
+}
+
+impl Verification {
+    /// A verification with no key match.
+    pub fn new(verdict: Verdict) -> Self {
+        Self {
+            verdict,
+            key_index: None,
+            max_age_secs: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// A cookie that is not well formed, with the failing part named.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Malformed(pub String);
+
+/// Why a cookie could not be signed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignError {
+    /// The payload does not fit the format.
+    #[error("payload: {0}")]
+    Payload(String),
+    /// A parameter is invalid for this format.
+    #[error("{0}")]
+    Param(String),
+    /// This format cannot be signed here.
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// An invalid format parameter.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ParamError(pub String);

@@ -1,0 +1,306 @@
+//! JSON text exactly as the frameworks write it.
+//!
+//! Python's `json.dumps` has several flavours (separators, `ensure_ascii`, `sort_keys`) and its own
+//! float layout; Node's `JSON.stringify` is plain compact JSON. Byte-identical re-signing depends
+//! on reproducing them exactly (../shared/stack.md, 7.2). Numbers keep their text through
+//! `serde_json`'s `arbitrary_precision`, so Python integers of any size survive; floats are
+//! re-spelled the way CPython's `float.__repr__` does.
+
+use std::io::{self, Write};
+
+use serde::Serialize as _;
+use serde_json::Value;
+
+/// One of the JSON dialects used by the frameworks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonStyle {
+    /// `\uXXXX` for every character outside printable ASCII (Python `ensure_ascii=True`).
+    pub ensure_ascii: bool,
+    /// `,` and `:` separators; otherwise Python's defaults `, ` and `: `.
+    pub compact: bool,
+    /// Object keys sorted by code point (Python `sort_keys=True`).
+    pub sort_keys: bool,
+}
+
+impl JsonStyle {
+    /// Flask's session serializer inside an app context.
+    pub const FLASK: Self = Self {
+        ensure_ascii: true,
+        compact: true,
+        sort_keys: true,
+    };
+    /// itsdangerous's `_CompactJSON` (URL-safe serializers).
+    pub const ITSDANGEROUS_COMPACT: Self = Self {
+        ensure_ascii: false,
+        compact: true,
+        sort_keys: false,
+    };
+    /// Python's plain `json.dumps(obj)` (itsdangerous `Serializer`, Starlette).
+    pub const PYTHON_DEFAULT: Self = Self {
+        ensure_ascii: true,
+        compact: false,
+        sort_keys: false,
+    };
+    /// Django's `JSONSerializer`.
+    pub const DJANGO: Self = Self {
+        ensure_ascii: true,
+        compact: true,
+        sort_keys: false,
+    };
+}
+
+/// Why a value cannot be written as the framework would.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JsonWriteError {
+    /// A number Python would write as `Infinity` or `NaN`, which is not JSON.
+    #[error("the number {0} is out of range for a JSON float")]
+    NonFinite(String),
+}
+
+/// Writes `value` in the given style.
+pub fn to_string(value: &Value, style: JsonStyle) -> Result<String, JsonWriteError> {
+    let sorted;
+    let value = if style.sort_keys {
+        let mut v = value.clone();
+        v.sort_all_objects();
+        sorted = v;
+        &sorted
+    } else {
+        value
+    };
+    let mut out = Vec::with_capacity(64);
+    let mut fmt = PyFormatter { style, bad: None };
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, &mut fmt);
+    // Serializing a `Value` into a `Vec` only fails through our formatter, which records why.
+    let result = value.serialize(&mut ser);
+    if let Some(bad) = fmt.bad {
+        return Err(JsonWriteError::NonFinite(bad));
+    }
+    if result.is_err() {
+        return Err(JsonWriteError::NonFinite(String::new()));
+    }
+    Ok(String::from_utf8(out).unwrap_or_default())
+}
+
+struct PyFormatter {
+    style: JsonStyle,
+    bad: Option<String>,
+}
+
+impl serde_json::ser::Formatter for &mut PyFormatter {
+    fn write_number_str<W: ?Sized + Write>(&mut self, w: &mut W, text: &str) -> io::Result<()> {
+        match python_number(text) {
+            Ok(s) => w.write_all(s.as_bytes()),
+            Err(()) => {
+                self.bad = Some(text.to_string());
+                Err(io::Error::other("non-finite number"))
+            }
+        }
+    }
+
+    fn write_f64<W: ?Sized + Write>(&mut self, w: &mut W, v: f64) -> io::Result<()> {
+        w.write_all(py_float_repr(v).as_bytes())
+    }
+
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        if !self.style.ensure_ascii {
+            return w.write_all(fragment.as_bytes());
+        }
+        // serde_json has already escaped `"`, `\` and control characters; the rest of the
+        // non-printable-ASCII range is Python's `ensure_ascii` escaping (UTF-16, lower-case hex).
+        let mut buf = [0u16; 2];
+        for c in fragment.chars() {
+            if (c as u32) < 0x7f {
+                let mut b = [0u8; 4];
+                w.write_all(c.encode_utf8(&mut b).as_bytes())?;
+            } else {
+                for unit in c.encode_utf16(&mut buf) {
+                    write!(w, "\\u{unit:04x}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if first {
+            Ok(())
+        } else if self.style.compact {
+            w.write_all(b",")
+        } else {
+            w.write_all(b", ")
+        }
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.begin_array_value(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(if self.style.compact { b":" } else { b": " })
+    }
+}
+
+/// A JSON number's text as Python re-writes it after `json.loads`: integers keep every digit,
+/// floats take `float.__repr__`'s layout.
+fn python_number(text: &str) -> Result<String, ()> {
+    let is_float = text.contains(['.', 'e', 'E']);
+    if !is_float {
+        let digits = text.trim_start_matches('-');
+        if digits.bytes().all(|b| b == b'0') {
+            return Ok("0".into());
+        }
+        return Ok(text.to_string());
+    }
+    let v: f64 = text.parse().map_err(|_| ())?;
+    if !v.is_finite() {
+        return Err(());
+    }
+    Ok(py_float_repr(v))
+}
+
+/// CPython's `repr(float)` for finite values: shortest round-trip digits, exponent form when the
+/// decimal exponent is < -4 or >= 16, `.0` on integral values.
+pub fn py_float_repr(x: f64) -> String {
+    if x == 0.0 {
+        return if x.is_sign_negative() { "-0.0" } else { "0.0" }.into();
+    }
+    if !x.is_finite() {
+        return if x.is_nan() {
+            "NaN".into()
+        } else if x > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
+    }
+    let mut buf = zmij::Buffer::new();
+    let s = buf.format_finite(x.abs());
+    let (mantissa, exp) = match s.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (s, 0),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all = format!("{int_part}{frac_part}");
+    let leading_zeros = all.len() - all.trim_start_matches('0').len();
+    let digits = all.trim_start_matches('0').trim_end_matches('0');
+    // x = 0.DIGITS * 10^point
+    let point = exp + int_part.len() as i32 - leading_zeros as i32;
+    let sign = if x < 0.0 { "-" } else { "" };
+    let n = digits.len() as i32;
+    if point > -4 && point <= 16 {
+        if point <= 0 {
+            format!("{sign}0.{}{digits}", "0".repeat((-point) as usize))
+        } else if point >= n {
+            format!("{sign}{digits}{}.0", "0".repeat((point - n) as usize))
+        } else {
+            let (a, b) = digits.split_at(point as usize);
+            format!("{sign}{a}.{b}")
+        }
+    } else {
+        let mant = if n > 1 {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        } else {
+            digits.to_string()
+        };
+        let e = point - 1;
+        format!(
+            "{sign}{mant}e{}{:02}",
+            if e < 0 { '-' } else { '+' },
+            e.abs()
+        )
+    }
+}
+
+/// Parses JSON text as Python's `json.loads` would accept it (a recursion limit keeps hostile
+/// nesting bounded).
+pub fn parse(text: &str) -> Result<Value, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Value {
+        parse(s).expect("test JSON")
+    }
+
+    #[test]
+    fn float_layout_matches_cpython() {
+        let cases = [
+            (1.0, "1.0"),
+            (100.0, "100.0"),
+            (-0.0, "-0.0"),
+            (1e-7, "1e-07"),
+            (2.5e-8, "2.5e-08"),
+            (1e-5, "1e-05"),
+            (1.5e-5, "1.5e-05"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (1.2345678901234568e17, "1.2345678901234568e+17"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (0.0001, "0.0001"),
+            (123.456, "123.456"),
+            (1.5e300, "1.5e+300"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(py_float_repr(x), want, "{x:e}");
+        }
+    }
+
+    #[test]
+    fn styles_match_python() {
+        let value = v(r#"{"b":[1,2.50,"café😀"],"a":{"z":null,"y":true},"10":"\u2028</x>\u007f"}"#);
+        assert_eq!(
+            to_string(&value, JsonStyle::FLASK).as_deref(),
+            Ok(
+                r#"{"10":"\u2028</x>\u007f","a":{"y":true,"z":null},"b":[1,2.5,"caf\u00e9\ud83d\ude00"]}"#
+            )
+        );
+        assert_eq!(
+            to_string(&value, JsonStyle::PYTHON_DEFAULT).as_deref(),
+            Ok(
+                r#"{"b": [1, 2.5, "caf\u00e9\ud83d\ude00"], "a": {"z": null, "y": true}, "10": "\u2028</x>\u007f"}"#
+            )
+        );
+        assert_eq!(
+            to_string(&value, JsonStyle::ITSDANGEROUS_COMPACT).as_deref(),
+            Ok(
+                "{\"b\":[1,2.5,\"café😀\"],\"a\":{\"z\":null,\"y\":true},\"10\":\"\u{2028}</x>\u{7f}\"}"
+            )
+        );
+    }
+
+    #[test]
+    fn integers_keep_every_digit_and_odd_spellings_normalise() {
+        let value = v("[12345678901234567890123, -0, 1E5, 1.0e+2, -18446744073709551617]");
+        assert_eq!(
+            to_string(&value, JsonStyle::DJANGO).as_deref(),
+            Ok("[12345678901234567890123,0,100000.0,100.0,-18446744073709551617]")
+        );
+    }
+
+    #[test]
+    fn infinity_is_refused() {
+        let value = v("[1e400]");
+        assert!(matches!(
+            to_string(&value, JsonStyle::FLASK),
+            Err(JsonWriteError::NonFinite(_))
+        ));
+    }
+
+    #[test]
+    fn control_characters_are_escaped_like_python() {
+        let value = Value::String("\u{0}\u{1}\u{8}\t\n\u{c}\r\u{1f}\"\\".into());
+        assert_eq!(
+            to_string(&value, JsonStyle::FLASK).as_deref(),
+            Ok(r#""\u0000\u0001\b\t\n\f\r\u001f\"\\""#)
+        );
+    }
+}
