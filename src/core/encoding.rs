@@ -83,21 +83,21 @@ pub fn py_a2b_base64(text: &[u8]) -> Result<Vec<u8>, B64Error> {
     }
 }
 
-/// itsdangerous's `base64_decode`: non-ASCII characters dropped, padding added, the URL-safe
-/// alphabet translated to the standard one (so `+` and `/` are accepted too), then Python's
-/// lenient decoder.
+/// itsdangerous's `base64_decode` as `unsign` calls it, on bytes: padding is added for the raw
+/// byte length, the URL-safe alphabet is translated to the standard one (so `+` and `/` are
+/// accepted too), then Python's lenient decoder skips every byte outside the alphabet
+/// (non-ASCII bytes included).
 pub fn itsdangerous_b64decode(text: &[u8]) -> Result<Vec<u8>, B64Error> {
-    let mut buf: Vec<u8> = text
+    let pad = (4 - text.len() % 4) % 4;
+    let buf: Vec<u8> = text
         .iter()
-        .filter(|b| b.is_ascii())
         .map(|&b| match b {
             b'-' => b'+',
             b'_' => b'/',
             other => other,
         })
+        .chain(std::iter::repeat_n(b'=', pad))
         .collect();
-    let pad = (4 - buf.len() % 4) % 4;
-    buf.extend(std::iter::repeat_n(b'=', pad));
     py_a2b_base64(&buf)
 }
 

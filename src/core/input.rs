@@ -51,14 +51,14 @@ pub fn parse(text: &str) -> Vec<Candidate> {
 fn parse_line(line: &str, out: &mut Vec<Candidate>) {
     if let Some(rest) = strip_prefix_ci(line, "set-cookie:") {
         let first = rest.split(';').next().unwrap_or_default().trim();
-        if let Some((name, value)) = split_pair(first) {
+        if let Some((name, value)) = split_header_pair(first) {
             push(out, Some(name), value, InputForm::SetCookie);
         }
         return;
     }
     if let Some(rest) = strip_prefix_ci(line, "cookie:") {
         for pair in rest.split(';') {
-            if let Some((name, value)) = split_pair(pair.trim()) {
+            if let Some((name, value)) = split_header_pair(pair.trim()) {
                 push(out, Some(name), value, InputForm::CookieHeader);
             }
         }
@@ -80,9 +80,9 @@ fn parse_line(line: &str, out: &mut Vec<Candidate>) {
             .map(str::trim)
             .filter(|p| !p.is_empty())
             .collect();
-        if pairs.len() > 1 && pairs.iter().all(|p| split_pair(p).is_some()) {
+        if pairs.len() > 1 && pairs.iter().all(|p| split_header_pair(p).is_some()) {
             for p in pairs {
-                if let Some((name, value)) = split_pair(p) {
+                if let Some((name, value)) = split_header_pair(p) {
                     push(out, Some(name), value, InputForm::CookieHeader);
                 }
             }
@@ -123,6 +123,13 @@ fn split_pair(text: &str) -> Option<(&str, &str)> {
         return None;
     }
     Some((name, value.trim()))
+}
+
+/// `name=value` inside a header, where the name is certain to come first.
+fn split_header_pair(text: &str) -> Option<(&str, &str)> {
+    let (name, value) = text.split_once('=')?;
+    let name = name.trim();
+    is_token(name).then(|| (name, value.trim()))
 }
 
 /// An RFC 6265 cookie-name token.
@@ -224,6 +231,16 @@ mod tests {
             )
         );
         assert_eq!(got[2].1, "q");
+        // In a header a value may start with the `.` of a compressed Flask cookie.
+        let got = values("Cookie: session=.eJx.ts.sig");
+        assert_eq!(
+            got,
+            vec![(
+                Some("session".into()),
+                ".eJx.ts.sig".into(),
+                InputForm::CookieHeader
+            )]
+        );
         let got = values(
             "set-cookie: session=v.w; Expires=Thu, 01 Jan 2026 00:00:00 GMT; HttpOnly; Path=/",
         );

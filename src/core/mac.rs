@@ -34,7 +34,7 @@ impl Digest {
     ];
 
     /// Output length in bytes.
-    pub fn len(self) -> usize {
+    pub fn output_len(self) -> usize {
         match self {
             Digest::Sha1 => 20,
             Digest::Sha224 => 28,
@@ -46,7 +46,7 @@ impl Digest {
 
     /// The digest whose output has exactly `len` bytes.
     pub fn from_len(len: usize) -> Option<Digest> {
-        Digest::ALL.into_iter().find(|d| d.len() == len)
+        Digest::ALL.into_iter().find(|d| d.output_len() == len)
     }
 
     /// The name used on the command line and by hashlib (`sha256`).
@@ -241,10 +241,10 @@ mod tests {
     #[test]
     fn lengths_and_names() {
         for d in Digest::ALL {
-            assert_eq!(d.hash(&[b"x"]).len(), d.len());
-            assert_eq!(hmac(d, b"k", &[b"x"]).as_bytes().len(), d.len());
+            assert_eq!(d.hash(&[b"x"]).len(), d.output_len());
+            assert_eq!(hmac(d, b"k", &[b"x"]).as_bytes().len(), d.output_len());
             assert_eq!(d.name().parse::<Digest>(), Ok(d));
-            assert_eq!(Digest::from_len(d.len()), Some(d));
+            assert_eq!(Digest::from_len(d.output_len()), Some(d));
         }
         assert!("md5".parse::<Digest>().is_err());
     }

@@ -135,7 +135,7 @@ pub fn detect(candidates: &[input::Candidate]) -> Vec<Ranked> {
         }
     }
     // Stable: ties keep input order, then FORMATS order.
-    ranked.sort_by(|a, b| b.score.cmp(&a.score));
+    ranked.sort_by_key(|r| std::cmp::Reverse(r.score));
     ranked
 }
 
@@ -178,31 +178,48 @@ pub fn inspect(
             format_by_id(id).ok_or_else(|| ParamError(format!("unknown format {id:?}")))?;
         format.check_params(&params)?;
         let verifier = format.verifier(req.keys, &params)?;
-        // Prefer a candidate carrying the format's cookie name, then input order.
-        let mut order: Vec<usize> = (0..candidates.len()).collect();
-        order.sort_by_key(|&i| candidates[i].name.as_deref() != format.default_cookie_name());
+        // Every reading of the paste is tried; the best verdict wins: a key match, then a
+        // decodable payload, then the format's cookie name, then input order.
+        let mut best: Option<((u8, bool), Inspection)> = None;
         let mut first_error = None;
-        for i in order {
-            let c = &candidates[i];
-            if params.cookie_name.is_none() {
-                params.cookie_name.clone_from(&c.name);
+        for c in &candidates {
+            let mut p = params.clone();
+            if p.cookie_name.is_none() {
+                p.cookie_name.clone_from(&c.name);
             }
-            match format.decode(&c.value, &params) {
+            match format.decode(&c.value, &p) {
                 Ok(decoded) => {
                     let verification = verifier.verify(&decoded, opts);
-                    return Ok(Inspection {
-                        format: Some(format.id()),
-                        candidate: Some(c.clone()),
-                        decoded: Some(decoded),
-                        verification,
-                        alternatives: Vec::new(),
-                    });
+                    let rank = (
+                        if verification.key_index.is_some() {
+                            3
+                        } else if decoded.payload.is_ok() && decoded.problem.is_none() {
+                            2
+                        } else {
+                            1
+                        },
+                        c.name.is_some() && c.name.as_deref() == format.default_cookie_name(),
+                    );
+                    if best.as_ref().is_none_or(|(r, _)| rank > *r) {
+                        best = Some((
+                            rank,
+                            Inspection {
+                                format: Some(format.id()),
+                                candidate: Some(c.clone()),
+                                decoded: Some(decoded),
+                                verification,
+                                alternatives: Vec::new(),
+                            },
+                        ));
+                    }
                 }
                 Err(e) => {
                     first_error.get_or_insert((c.clone(), e));
                 }
             }
-            params.cookie_name.clone_from(&req.params.cookie_name);
+        }
+        if let Some((_, inspection)) = best {
+            return Ok(inspection);
         }
         let (candidate, error) = match first_error {
             Some((c, e)) => (Some(c), e.0),

@@ -135,12 +135,15 @@ pub struct Decoded {
     pub digest: Option<Digest>,
     /// Remarks worth showing (non-canonical encodings and the like).
     pub notes: Vec<String>,
+    /// A structural defect found while decoding (a missing or undecodable timestamp, an empty
+    /// signature): the verdict is malformed whatever the signature says.
+    pub problem: Option<String>,
+    /// Parts whose text only decodes through a lenient decoder (itsdangerous's base64).
+    pub lenient_parts: Vec<PartKind>,
     /// The signed bytes: a range of `value`.
     pub(crate) signed: Range<usize>,
     /// The decoded signature bytes.
     pub(crate) signature: Vec<u8>,
-    /// Whether the signature text only decodes thanks to a lenient decoder.
-    pub(crate) signature_lenient: bool,
 }
 
 impl Decoded {

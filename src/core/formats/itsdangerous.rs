@@ -190,17 +190,20 @@ impl ItsDangerous {
         })
     }
 
-    /// Decodes the payload bytes (the part before the timestamp) as the loader would.
-    fn load_payload(&self, text: &str) -> (Result<Value, String>, bool) {
+    /// Decodes the payload text (the part before the timestamp) as the loader would. Returns the
+    /// payload, whether it was compressed and whether its base64 was non-canonical.
+    fn load_payload(&self, text: &str) -> (Result<Value, String>, bool, bool) {
         match self.codec() {
-            Codec::Raw => (Ok(Value::String(text.to_string())), false),
-            Codec::JsonText(_) => (parse_json(text.as_bytes()), false),
+            Codec::Raw => (Ok(Value::String(text.to_string())), false, false),
+            Codec::JsonText(_) => (parse_json(text.as_bytes()), false, false),
             Codec::UrlSafe(_) => {
                 let (compressed, body) = match text.strip_prefix('.') {
                     Some(rest) => (true, rest),
                     None => (false, text),
                 };
-                let result = itsdangerous_b64decode(body.as_bytes())
+                let raw = itsdangerous_b64decode(body.as_bytes());
+                let lenient = raw.as_ref().is_ok_and(|r| b64url_nopad(r) != body);
+                let result = raw
                     .map_err(|e| format!("the payload is not base64 ({e})"))
                     .and_then(|raw| {
                         if compressed {
@@ -212,14 +215,16 @@ impl ItsDangerous {
                     })
                     .and_then(|json| parse_json(&json))
                     .and_then(|v| self.check_value(v));
-                (result, compressed)
+                (result, compressed, lenient)
             }
-            Codec::StdBase64(_) => (
-                py_a2b_base64(text.as_bytes())
+            Codec::StdBase64(_) => {
+                let raw = py_a2b_base64(text.as_bytes());
+                let lenient = raw.as_ref().is_ok_and(|r| b64std(r) != text);
+                let result = raw
                     .map_err(|e| format!("the payload is not base64 ({e})"))
-                    .and_then(|json| parse_json(&json)),
-                false,
-            ),
+                    .and_then(|json| parse_json(&json));
+                (result, false, lenient)
+            }
         }
     }
 
@@ -271,11 +276,6 @@ fn parse_json(bytes: &[u8]) -> Result<Value, String> {
     pyjson::parse(text).map_err(|e| format!("the payload is not JSON ({e})"))
 }
 
-fn is_b64url(text: &str) -> bool {
-    text.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
 impl CookieFormat for ItsDangerous {
     fn id(&self) -> &'static str {
         match self.kind {
@@ -323,7 +323,9 @@ impl CookieFormat for ItsDangerous {
             return 0;
         };
         let sig_len = decoded.signature.len();
-        let sig_ok = Digest::from_len(sig_len).is_some() && !decoded.signature_lenient;
+        let sig_ok = Digest::from_len(sig_len).is_some()
+            && decoded.lenient_parts.is_empty()
+            && decoded.problem.is_none();
         let payload_text = decoded
             .parts
             .iter()
@@ -404,35 +406,61 @@ impl CookieFormat for ItsDangerous {
             )));
         };
         let sig_text = &value[sig_at + sep.len()..];
-        let signed = 0..sig_at;
         let mut parts = Vec::new();
         let mut notes = Vec::new();
-        let (payload_end, signed_at) = if self.timed() {
-            let Some(ts_at) = value[..sig_at].rfind(sep) else {
-                return Err(Malformed(format!(
-                    "no timestamp: a timestamped value has two {sep:?} separators"
-                )));
-            };
-            let ts_text = &value[ts_at + sep.len()..sig_at];
-            if !is_b64url(ts_text) {
-                return Err(Malformed(format!(
-                    "the timestamp {ts_text:?} is not URL-safe base64"
-                )));
+        let mut lenient_parts = Vec::new();
+        let mut problem = None;
+        let mut signed_at = None;
+        let mut payload_end = sig_at;
+        let mut ts_span = None;
+        if self.timed() {
+            match value[..sig_at].rfind(sep) {
+                None => {
+                    problem = Some(format!(
+                        "there is no timestamp (a timestamped value has two {sep:?} separators)"
+                    ));
+                }
+                Some(ts_at) => {
+                    payload_end = ts_at;
+                    ts_span = Some(ts_at + sep.len()..sig_at);
+                    let ts_text = &value[ts_at + sep.len()..sig_at];
+                    // itsdangerous decodes the timestamp as leniently as the signature.
+                    match itsdangerous_b64decode(ts_text.as_bytes())
+                        .map(|b| (bytes_to_int(&b), b.len()))
+                    {
+                        Err(e) => {
+                            problem =
+                                Some(format!("the timestamp {ts_text:?} is not base64 ({e})"));
+                        }
+                        Ok((None, len)) => {
+                            problem = Some(format!(
+                                "the timestamp {ts_text:?} is out of range ({len} bytes)"
+                            ));
+                        }
+                        Ok((Some(ts), _)) => {
+                            signed_at = Some(ts);
+                            if b64url_nopad(&int_to_bytes(ts.unsigned_abs())) != ts_text {
+                                lenient_parts.push(PartKind::Timestamp);
+                                notes.push(format!(
+                                    "the timestamp {ts_text:?} is not canonical base64; itsdangerous reads it as {ts}"
+                                ));
+                            }
+                        }
+                    }
+                }
             }
-            let ts_bytes = itsdangerous_b64decode(ts_text.as_bytes())
-                .map_err(|e| Malformed(format!("the timestamp {ts_text:?} is not base64 ({e})")))?;
-            let Some(ts) = bytes_to_int(&ts_bytes) else {
-                return Err(Malformed(format!(
-                    "the timestamp {ts_text:?} is out of range ({} bytes)",
-                    ts_bytes.len()
-                )));
-            };
-            (ts_at, Some(ts))
+        }
+        let (payload, compressed, payload_lenient) = if ts_span.is_none() && self.timed() {
+            (Err("there is no timestamp".to_string()), false, false)
         } else {
-            (sig_at, None)
+            self.load_payload(&value[..payload_end])
         };
-        let payload_text = &value[..payload_end];
-        let (payload, compressed) = self.load_payload(payload_text);
+        if payload_lenient {
+            lenient_parts.push(PartKind::Payload);
+            notes.push(
+                "the payload is not canonical base64; the framework decodes it leniently".into(),
+            );
+        }
         let marker = usize::from(compressed);
         if compressed {
             parts.push(Part {
@@ -444,14 +472,14 @@ impl CookieFormat for ItsDangerous {
             kind: PartKind::Payload,
             span: marker..payload_end,
         });
-        if self.timed() {
+        if let Some(span) = ts_span {
             parts.push(Part {
                 kind: PartKind::Separator,
-                span: payload_end..payload_end + sep.len(),
+                span: payload_end..span.start,
             });
             parts.push(Part {
                 kind: PartKind::Timestamp,
-                span: payload_end + sep.len()..sig_at,
+                span,
             });
         }
         parts.push(Part {
@@ -463,20 +491,24 @@ impl CookieFormat for ItsDangerous {
             span: sig_at + sep.len()..value.len(),
         });
 
-        let (signature, lenient) = match itsdangerous_b64decode(sig_text.as_bytes()) {
+        let signature = match itsdangerous_b64decode(sig_text.as_bytes()) {
             Ok(bytes) => {
-                let lenient = b64url_nopad(&bytes) != sig_text;
-                (bytes, lenient)
+                if b64url_nopad(&bytes) != sig_text {
+                    lenient_parts.push(PartKind::Signature);
+                    notes.push(
+                        "the signature is not canonical base64; itsdangerous decodes it leniently"
+                            .into(),
+                    );
+                }
+                bytes
             }
             Err(e) => {
                 notes.push(format!("the signature is not valid base64 ({e})"));
-                (Vec::new(), false)
+                Vec::new()
             }
         };
-        if lenient {
-            notes.push(
-                "the signature is not canonical base64; itsdangerous decodes it leniently".into(),
-            );
+        if sig_text.is_empty() {
+            problem.get_or_insert_with(|| "the signature is empty".into());
         }
         let digest = cfg.digest.or_else(|| Digest::from_len(signature.len()));
         Ok(Decoded {
@@ -489,9 +521,10 @@ impl CookieFormat for ItsDangerous {
             compressed,
             digest,
             notes,
-            signed,
+            problem,
+            lenient_parts,
+            signed: 0..sig_at,
             signature,
-            signature_lenient: lenient,
         })
     }
 
@@ -593,6 +626,9 @@ impl Verifier for ItsVerifier {
         let mut result = Verification::new(Verdict::Unverified);
         result.max_age_secs = max_age;
         if self.keys.is_empty() {
+            if let Some(problem) = &decoded.problem {
+                result.verdict = Verdict::Malformed(problem.clone());
+            }
             return result;
         }
         let digest = decoded.digest.unwrap_or(Digest::Sha1);
@@ -605,14 +641,23 @@ impl Verifier for ItsVerifier {
         let matched =
             key_order(macs.len()).find(|&i| macs[i].verify(&[signed], &decoded.signature));
         let Some(index) = matched else {
-            result.verdict = Verdict::BadSignature;
+            result.verdict = match &decoded.problem {
+                Some(problem) => Verdict::Malformed(problem.clone()),
+                None => Verdict::BadSignature,
+            };
             return result;
         };
         result.key_index = Some(index);
-        if decoded.signature_lenient {
-            result.notes.push(
-                "accepted only because itsdangerous decodes base64 leniently (a trailing '=' or changed unused bits); a strict verifier would reject it".into(),
-            );
+        if let Some(problem) = &decoded.problem {
+            result.verdict = Verdict::Malformed(format!("the signature is valid but {problem}"));
+            return result;
+        }
+        if !decoded.lenient_parts.is_empty() {
+            let parts: Vec<&str> = decoded.lenient_parts.iter().map(|p| p.name()).collect();
+            result.notes.push(format!(
+                "accepted only because the framework decodes base64 leniently (in the {}); a strict verifier would reject it",
+                parts.join(" and ")
+            ));
         }
         if let (Some(ts), Some(max)) = (decoded.signed_at, max_age) {
             let age = i128::from(opts.now) - i128::from(ts);

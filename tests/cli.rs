@@ -1,0 +1,327 @@
+//! The real `signet` binary: stdout, stderr and exit codes as ../shared/contract.md fixes them.
+
+mod common;
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use serde_json::{Value, json};
+
+const COOKIE: &str = "eyJuIjoxLCJ1c2VyIjoiYWRhIn0.aVW2qA.H7WfhH34N2Z8hWVtCml6DQW40TE";
+const KEY: &str = "contract-check-key";
+const NOW: &str = "1767225600";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn signet(args: &[&str], stdin: &str) -> Run {
+    let mut child = Command::new(common::bin())
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("signet runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("signet finishes");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn json_of(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            run.stdout, run.stderr
+        )
+    })
+}
+
+#[test]
+fn version_and_formats() {
+    let run = signet(&["--version"], "");
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.stdout.trim(),
+        format!("signet {}", env!("CARGO_PKG_VERSION"))
+    );
+
+    let run = signet(&["formats", "--json"], "");
+    assert_eq!(run.code, 0);
+    let list = json_of(&run);
+    let ids: Vec<&str> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| f["id"].as_str().expect("id"))
+        .collect();
+    for id in [
+        "flask",
+        "itsdangerous-signer",
+        "itsdangerous-timestamp-signer",
+        "itsdangerous-serializer",
+        "itsdangerous-urlsafe",
+        "itsdangerous-timed",
+        "starlette",
+    ] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    assert!(
+        list.as_array()
+            .expect("array")
+            .iter()
+            .all(|f| f["label"].as_str().is_some_and(|l| !l.is_empty()))
+    );
+
+    let run = signet(&["formats"], "");
+    assert!(
+        run.stdout.lines().any(|l| l.starts_with("flask ")),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn inspect_json_valid_with_exact_fields() {
+    let run = signet(
+        &["inspect", "--json", "--secret", KEY, "--now", NOW, COOKIE],
+        "",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let got = json_of(&run);
+    assert_eq!(got["format"], "flask");
+    assert_eq!(got["status"], "valid");
+    assert_eq!(got["payload"], json!({"n": 1, "user": "ada"}));
+    assert_eq!(got["signed_at"], 1_767_225_000);
+    assert_eq!(got["key_index"], 0);
+    assert_eq!(got["key_name"], Value::Null);
+    assert_eq!(got["error"], Value::Null);
+    assert_eq!(
+        got["alternatives"][0], "itsdangerous-timed",
+        "the closest alternative first"
+    );
+    assert_eq!(run.stdout.lines().count(), 1, "exactly one JSON object");
+}
+
+#[test]
+fn secret_and_secret_hex_keep_their_order() {
+    // The key is given as hex in second place: key_index must say 1.
+    let hex: String = KEY.bytes().map(|b| format!("{b:02x}")).collect();
+    let run = signet(
+        &[
+            "inspect",
+            "--json",
+            "--secret",
+            "other",
+            "--secret-hex",
+            &hex,
+            "--secret",
+            "third",
+            "--now",
+            NOW,
+            COOKIE,
+        ],
+        "",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(json_of(&run)["key_index"], 1);
+    let run = signet(
+        &[
+            "inspect",
+            "--json",
+            "--secret-hex",
+            "00",
+            "--secret",
+            "x",
+            "--secret",
+            KEY,
+            "--now",
+            NOW,
+            COOKIE,
+        ],
+        "",
+    );
+    assert_eq!(json_of(&run)["key_index"], 2);
+}
+
+#[test]
+fn verdicts_and_exit_codes() {
+    let cases: &[(&[&str], &str, &str, i32)] = &[
+        (&["--secret", "wrong"], COOKIE, "bad-signature", 1),
+        (&["--secret", KEY, "--max-age", "60"], COOKIE, "expired", 1),
+        (&["--secret", KEY, "--max-age", "600"], COOKIE, "valid", 0),
+        (&["--secret", KEY, "--max-age", "599"], COOKIE, "expired", 1),
+        (
+            &["--secret", KEY, "--format", "flask"],
+            "garbage without separators",
+            "malformed",
+            1,
+        ),
+        (&["--keyring", "memory"], COOKIE, "unverified", 1),
+    ];
+    for (extra, input, status, code) in cases {
+        let mut args = vec!["inspect", "--json", "--now", NOW];
+        args.extend_from_slice(extra);
+        args.push("-");
+        let run = signet(&args, input);
+        assert_eq!(run.code, *code, "{extra:?}: {}", run.stderr);
+        let got = json_of(&run);
+        assert_eq!(got["status"], *status, "{extra:?}");
+        if *status == "malformed" {
+            assert!(
+                got["error"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("separator")),
+                "{got}"
+            );
+        } else {
+            assert_eq!(
+                got["payload"]["user"], "ada",
+                "{extra:?}: payload shown whatever the verdict"
+            );
+        }
+    }
+}
+
+#[test]
+fn header_forms_and_human_output() {
+    let header = format!("Cookie: theme=dark; session={COOKIE}; lang=en");
+    let run = signet(&["inspect", "--secret", KEY, "--now", NOW, &header], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for needle in [
+        "Format    flask",
+        "Cookie    session",
+        "✔ valid — signed by key #0 (primary)",
+        "Signed    2025-12-31 23:50:00 UTC (10 min 0 s ago)",
+        "max age 31 days",
+        "\"user\": \"ada\"",
+    ] {
+        assert!(
+            run.stdout.contains(needle),
+            "{needle:?} missing in:\n{}",
+            run.stdout
+        );
+    }
+    let set_cookie = format!("Set-Cookie: session={COOKIE}; HttpOnly; Path=/");
+    let run = signet(
+        &[
+            "inspect",
+            "--json",
+            "--secret",
+            KEY,
+            "--now",
+            NOW,
+            &set_cookie,
+        ],
+        "",
+    );
+    assert_eq!(json_of(&run)["cookie_name"], "session");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["inspect", "--format", "no-such-format", "x"][..],
+        &["inspect", "--max-age", "soon", "x"][..],
+        &["inspect", "--secret-hex", "zz", "x"][..],
+        &["inspect", "--format", "flask", "--separator", "a", "x"][..],
+        &["sign", "--format", "flask", "{}"][..],
+        &["sign", "--format", "flask", "--secret", "k", "not json"][..],
+        &[
+            "sign",
+            "--format",
+            "itsdangerous-signer",
+            "--secret",
+            "k",
+            "{}",
+        ][..],
+        &["no-such-verb"][..],
+        &[][..],
+    ] {
+        let run = signet(args, "");
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stdout);
+        assert!(!run.stderr.is_empty(), "{args:?}: an explanation on stderr");
+        assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn sign_reproduces_the_library_and_reads_stdin() {
+    let run = signet(
+        &[
+            "sign",
+            "--format",
+            "flask",
+            "--secret",
+            KEY,
+            "--timestamp",
+            "1767225000",
+        ],
+        r#"{"user": "ada", "n": 1}"#,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, format!("{COOKIE}\n"));
+    // Round trip through inspect with a hex key and custom parameters.
+    let run = signet(
+        &[
+            "sign",
+            "--format",
+            "itsdangerous-timed",
+            "--secret-hex",
+            "00ff",
+            "--salt",
+            "s",
+            "--separator",
+            "~",
+            "--digest",
+            "sha512",
+            "--key-derivation",
+            "concat",
+            "--timestamp",
+            "1767225000",
+            r#"{"a":[1,2]}"#,
+        ],
+        "",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let cookie = run.stdout.trim().to_string();
+    assert_eq!(cookie.matches('~').count(), 2);
+    let run = signet(
+        &[
+            "inspect",
+            "--json",
+            "--format",
+            "itsdangerous-timed",
+            "--secret-hex",
+            "00ff",
+            "--salt",
+            "s",
+            "--separator",
+            "~",
+            "--key-derivation",
+            "concat",
+            "--now",
+            NOW,
+            &cookie,
+        ],
+        "",
+    );
+    let got = json_of(&run);
+    assert_eq!(got["status"], "valid", "{got}");
+    assert_eq!(got["digest"], "sha512");
+    assert_eq!(got["payload"], json!({"a": [1, 2]}));
+}

@@ -1,0 +1,70 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use signet::core::{FormatParams, MaxAge, Secret};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Loads `tests/vectors/<name>.json`.
+pub fn vectors(name: &str) -> Vec<Value> {
+    let path = root().join("tests/vectors").join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let doc: Value = serde_json::from_str(&text).expect("vector file is JSON");
+    doc["vectors"]
+        .as_array()
+        .cloned()
+        .expect("a `vectors` array")
+}
+
+/// The ordered key list of a vector.
+pub fn keys(v: &Value) -> Vec<Secret> {
+    v["keys"]
+        .as_array()
+        .map(|keys| {
+            keys.iter()
+                .map(|k| {
+                    if let Some(t) = k["text"].as_str() {
+                        Secret::from_text(t)
+                    } else {
+                        Secret::from_hex(k["hex"].as_str().expect("text or hex key")).expect("hex")
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Parameter overrides of a vector.
+pub fn params(v: &Value) -> FormatParams {
+    let p = &v["params"];
+    let s = |k: &str| p[k].as_str().map(str::to_string);
+    FormatParams {
+        salt: s("salt"),
+        separator: s("separator"),
+        digest: s("digest").map(|d| d.parse().expect("digest name")),
+        key_derivation: s("key_derivation"),
+        cookie_name: s("cookie_name"),
+    }
+}
+
+/// The vector's max-age setting.
+pub fn max_age(v: &Value) -> MaxAge {
+    match &v["max_age"] {
+        Value::Null => MaxAge::FrameworkDefault,
+        Value::String(s) if s == "none" => MaxAge::Unlimited,
+        Value::Number(n) => MaxAge::Secs(n.as_u64().expect("max_age seconds")),
+        other => panic!("bad max_age {other}"),
+    }
+}
+
+/// The path of the built `signet` binary.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_signet"))
+}
