@@ -15,6 +15,17 @@ use signet::core::{self, FormatParams, MaxAge, Secret, VerifyOptions};
 
 const NOW: i64 = 1_767_225_600;
 
+/// Numbers whose spelling Python normalises in its own way.
+const NUMBERS: [&str; 7] = [
+    "0.1",
+    "1e-07",
+    "1e+16",
+    "-0.0",
+    "100.0",
+    "1.5e+300",
+    "123456789012345678901234567890",
+];
+
 /// A small deterministic generator (xorshift64*), so failures reproduce.
 struct Rng(u64);
 
@@ -48,16 +59,10 @@ fn leaf(rng: &mut Rng, flask: bool) -> Value {
         0 => Value::Null,
         1 => Value::Bool(rng.below(2) == 0),
         2 => json!(rng.next() as i64),
-        3 => serde_json::from_str::<Value>(*rng.pick(&[
-            "0.1",
-            "1e-07",
-            "1e+16",
-            "-0.0",
-            "100.0",
-            "1.5e+300",
-            "123456789012345678901234567890",
-        ]))
-        .expect("number"),
+        3 => {
+            let n: &&str = rng.pick(&NUMBERS);
+            serde_json::from_str::<Value>(n).expect("number")
+        }
         4..=7 => Value::String(text(rng)),
         8 => json!({" t": [1, text(rng)]}),
         9 => json!({" b": core::encoding::b64std(text(rng).as_bytes())}),
@@ -109,7 +114,7 @@ fn frameworks_accept_cookies_signed_by_signet() {
     let Some(python) = python() else {
         return;
     };
-    let mut rng = Rng(0x5157_2026_c00c_1e5);
+    let mut rng = Rng(0x0515_7202_6c00_c1e5);
     let formats = [
         "flask",
         "itsdangerous-signer",

@@ -35,6 +35,145 @@ pub enum Command {
     Sign(SignArgs),
     /// List the supported formats.
     Formats(FormatsArgs),
+    /// Manage secret keys in the OS keyring.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+/// `signet keys ...`.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// List keys and key sets (names and metadata, never secrets).
+    List(JsonArg),
+    /// Generate a new key with the OS random number generator.
+    Generate(GenerateArgs),
+    /// Import a key from a file, a .env/settings file or standard input (never from argv).
+    Import(ImportArgs),
+    /// Show a key's metadata; the secret only with --reveal.
+    Show(ShowArgs),
+    /// Remove a key from the keyring and the index.
+    Remove(RemoveArgs),
+    /// Print the config line(s) that install a key or key set for a framework.
+    Snippet(SnippetArgs),
+    /// Compare the index with the keyring; --fix repairs without losing a secret.
+    Doctor(DoctorArgs),
+    /// Manage key sets (an app's ordered key list: primary first, then fallbacks).
+    #[command(subcommand)]
+    Set(SetCommand),
+}
+
+/// `signet keys set ...`.
+#[derive(Debug, Subcommand)]
+pub enum SetCommand {
+    /// Define (or redefine) a key set: KEY... primary first, then the fallbacks.
+    Create {
+        /// The set's name.
+        name: String,
+        /// Stored keys, primary first.
+        #[arg(required = true)]
+        keys: Vec<String>,
+    },
+    /// List key sets.
+    List(JsonArg),
+    /// Delete a key set (its keys stay).
+    Remove {
+        /// The set's name.
+        name: String,
+    },
+}
+
+/// Just `--json`.
+#[derive(Debug, Args)]
+pub struct JsonArg {
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `signet keys generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The new key's name.
+    pub name: String,
+    /// The framework shape: flask, django, starlette, rails, laravel, express, keygrip, jwt,
+    /// jwt-hs384, jwt-hs512, hex, base64.
+    #[arg(long, default_value = "flask")]
+    pub style: String,
+    /// Size in bytes for the hex and base64 styles.
+    #[arg(long, value_name = "N")]
+    pub bytes: Option<usize>,
+    /// A note kept with the key (not secret).
+    #[arg(long, default_value = "")]
+    pub notes: String,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `signet keys import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The new key's name.
+    pub name: String,
+    /// A file holding the key, or a .env / settings / credentials file; `-` or nothing reads
+    /// standard input.
+    pub file: Option<String>,
+    /// Which assignment to take when the file has several (e.g. APP_KEY).
+    #[arg(long, value_name = "VAR")]
+    pub var: Option<String>,
+    /// The key's style (default: what the variable suggests, else imported).
+    #[arg(long)]
+    pub style: Option<String>,
+    /// A note kept with the key (not secret).
+    #[arg(long, default_value = "")]
+    pub notes: String,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `signet keys show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The key's name.
+    pub name: String,
+    /// Print the secret too.
+    #[arg(long)]
+    pub reveal: bool,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `signet keys remove`.
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The key's name.
+    pub name: String,
+    /// Do not ask for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+/// `signet keys snippet`.
+#[derive(Debug, Args)]
+pub struct SnippetArgs {
+    /// A key, or a key set (primary and fallbacks).
+    pub name: String,
+    /// The framework: flask, django, starlette, rails, laravel, express, keygrip, jwt, hex.
+    #[arg(long)]
+    pub style: String,
+}
+
+/// `signet keys doctor`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Repair: drop index entries whose secret is gone, adopt keyring entries with no index entry.
+    #[arg(long)]
+    pub fix: bool,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options shared by commands that take format parameters.
@@ -81,6 +220,14 @@ pub struct InspectArgs {
     #[arg(long, value_name = "HEX")]
     pub secret_hex: Vec<String>,
 
+    /// A stored key, by name; repeatable. Without any key option every stored key is tried.
+    #[arg(long, value_name = "NAME")]
+    pub key: Vec<String>,
+
+    /// A stored key set: its keys in order, primary first.
+    #[arg(long, value_name = "NAME")]
+    pub key_set: Vec<String>,
+
     /// Format parameters.
     #[command(flatten)]
     pub params: ParamArgs,
@@ -105,7 +252,7 @@ pub struct InspectArgs {
 
 /// `signet sign`.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("key").required(true).args(["secret", "secret_hex"])))]
+#[command(group(clap::ArgGroup::new("signing_key").required(true).args(["secret", "secret_hex", "key"])))]
 pub struct SignArgs {
     /// The payload as JSON (Flask: tagged JSON as `inspect` shows it; string formats: a JSON
     /// string); `-` or nothing reads standard input.
@@ -123,6 +270,10 @@ pub struct SignArgs {
     /// The key to sign with, as hex bytes.
     #[arg(long, value_name = "HEX")]
     pub secret_hex: Option<String>,
+
+    /// A stored key to sign with, by name.
+    #[arg(long, value_name = "NAME")]
+    pub key: Option<String>,
 
     /// Format parameters.
     #[command(flatten)]

@@ -2,6 +2,7 @@
 //! an exit code: 0 valid / success, 1 any other verdict, 2 usage or I/O errors.
 
 pub mod args;
+mod keys;
 mod output;
 
 use std::io::{self, Read as _, Write as _};
@@ -13,7 +14,8 @@ use clap::{CommandFactory as _, FromArgMatches as _};
 use crate::core::{
     self, FormatParams, MaxAge, Secret, Verdict, VerifyOptions, format_by_id, input::MAX_INPUT,
 };
-use args::{Cli, Command, InspectArgs, ParamArgs, SignArgs};
+use crate::keys::{KeyStore, StoreError};
+use args::{Cli, Command, InspectArgs, KeyringKind, ParamArgs, SignArgs};
 
 /// What a command ended with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,18 +81,49 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Outcome> {
             let sub = matches
                 .subcommand_matches("inspect")
                 .context("inspect arguments")?;
-            let keys = ordered_secrets(sub)?;
+            let keys = resolve_keys(sub, cli.keyring)?;
             inspect(&args, &keys)
         }
-        Some(Command::Sign(args)) => sign(&args),
+        Some(Command::Sign(args)) => sign(&args, cli.keyring),
+        Some(Command::Keys(cmd)) => {
+            let store = open_store(cli.keyring)?;
+            keys::run(cmd, &store)
+        }
     }
 }
 
-/// `--secret` and `--secret-hex` in the order they were given.
-fn ordered_secrets(sub: &clap::ArgMatches) -> anyhow::Result<Vec<Secret>> {
-    let mut keyed: Vec<(usize, Secret)> = Vec::new();
+/// Opens the key store the `--keyring` option names.
+fn open_store(kind: KeyringKind) -> Result<KeyStore, StoreError> {
+    match kind {
+        KeyringKind::Memory => Ok(KeyStore::memory()),
+        KeyringKind::Os => KeyStore::open_os(None),
+    }
+}
+
+/// The key list of an `inspect`: where it came from and the keys, in order.
+pub struct KeyList {
+    /// The secrets, in order.
+    pub secrets: Vec<Secret>,
+    /// The stored key's name for each secret, when it came from the store.
+    pub names: Vec<Option<String>>,
+    /// Whether these are all the stored keys (nothing was asked for).
+    pub all_stored: bool,
+}
+
+/// `--secret`, `--secret-hex`, `--key` and `--key-set` in the order given; with none of them,
+/// every stored key.
+fn resolve_keys(sub: &clap::ArgMatches, kind: KeyringKind) -> anyhow::Result<KeyList> {
+    enum Source {
+        Text(Secret),
+        Key(String),
+        Set(String),
+    }
+    let mut sources: Vec<(usize, Source)> = Vec::new();
     if let (Some(idx), Some(vals)) = (sub.indices_of("secret"), sub.get_many::<String>("secret")) {
-        keyed.extend(idx.zip(vals).map(|(i, v)| (i, Secret::from_text(v))));
+        sources.extend(
+            idx.zip(vals)
+                .map(|(i, v)| (i, Source::Text(Secret::from_text(v)))),
+        );
     }
     if let (Some(idx), Some(vals)) = (
         sub.indices_of("secret_hex"),
@@ -98,11 +131,65 @@ fn ordered_secrets(sub: &clap::ArgMatches) -> anyhow::Result<Vec<Secret>> {
     ) {
         for (i, v) in idx.zip(vals) {
             let s = Secret::from_hex(v).map_err(|e| UsageError(format!("--secret-hex: {e}")))?;
-            keyed.push((i, s));
+            sources.push((i, Source::Text(s)));
         }
     }
-    keyed.sort_by_key(|(i, _)| *i);
-    Ok(keyed.into_iter().map(|(_, s)| s).collect())
+    if let (Some(idx), Some(vals)) = (sub.indices_of("key"), sub.get_many::<String>("key")) {
+        sources.extend(idx.zip(vals).map(|(i, v)| (i, Source::Key(v.clone()))));
+    }
+    if let (Some(idx), Some(vals)) = (sub.indices_of("key_set"), sub.get_many::<String>("key_set"))
+    {
+        sources.extend(idx.zip(vals).map(|(i, v)| (i, Source::Set(v.clone()))));
+    }
+    sources.sort_by_key(|(i, _)| *i);
+    let mut list = KeyList {
+        secrets: Vec::new(),
+        names: Vec::new(),
+        all_stored: sources.is_empty(),
+    };
+    if sources.is_empty() {
+        // Try every stored key; a missing keyring is a notice, not a failure.
+        match open_store(kind).and_then(|s| s.load_all()) {
+            Ok((loaded, problems)) => {
+                for p in problems {
+                    eprintln!("signet: note: {p}");
+                }
+                for k in loaded {
+                    list.names.push(Some(k.meta.name));
+                    list.secrets.push(k.secret);
+                }
+            }
+            Err(e) => eprintln!("signet: note: stored keys not tried: {e}"),
+        }
+        return Ok(list);
+    }
+    let needs_store = sources.iter().any(|(_, s)| !matches!(s, Source::Text(_)));
+    let store = if needs_store {
+        Some(open_store(kind)?)
+    } else {
+        None
+    };
+    for (_, source) in sources {
+        match (source, &store) {
+            (Source::Text(s), _) => {
+                list.secrets.push(s);
+                list.names.push(None);
+            }
+            (Source::Key(name), Some(store)) => {
+                let k = store.load(&name)?;
+                list.secrets.push(k.secret);
+                list.names.push(Some(k.meta.name));
+            }
+            (Source::Set(name), Some(store)) => {
+                for k in store.load_set(&name)? {
+                    list.secrets.push(k.secret);
+                    list.names.push(Some(k.meta.name));
+                }
+            }
+            _ => unreachable!("the store is opened when a stored key is named"),
+        }
+    }
+    Ok(list)
 }
 
 fn params(args: &ParamArgs) -> anyhow::Result<FormatParams> {
@@ -122,7 +209,7 @@ fn params(args: &ParamArgs) -> anyhow::Result<FormatParams> {
     })
 }
 
-fn now_unix() -> i64 {
+pub(crate) fn now_unix() -> i64 {
     jiff::Timestamp::now().as_second()
 }
 
@@ -148,7 +235,7 @@ fn read_arg_or_stdin(arg: Option<&str>, what: &str) -> anyhow::Result<String> {
     }
 }
 
-fn inspect(args: &InspectArgs, keys: &[Secret]) -> anyhow::Result<Outcome> {
+fn inspect(args: &InspectArgs, keys: &KeyList) -> anyhow::Result<Outcome> {
     let params = params(&args.params)?;
     let max_age = match args.max_age.as_deref() {
         None => MaxAge::FrameworkDefault,
@@ -166,14 +253,14 @@ fn inspect(args: &InspectArgs, keys: &[Secret]) -> anyhow::Result<Outcome> {
     let text = read_arg_or_stdin(args.input.as_deref(), "cookie")?;
     let req = core::InspectRequest {
         format: args.format.as_deref(),
-        keys,
+        keys: &keys.secrets,
         params,
     };
     let inspection = core::inspect(&text, &req, &opts).map_err(|e| UsageError(e.0))?;
     if args.json {
-        output::inspection_json(&inspection)?;
+        output::inspection_json(&inspection, keys)?;
     } else {
-        output::inspection_text(&inspection, keys.len(), now)?;
+        output::inspection_text(&inspection, keys, now)?;
     }
     Ok(if inspection.verification.verdict == Verdict::Valid {
         Outcome::Success
@@ -182,18 +269,19 @@ fn inspect(args: &InspectArgs, keys: &[Secret]) -> anyhow::Result<Outcome> {
     })
 }
 
-fn sign(args: &SignArgs) -> anyhow::Result<Outcome> {
+fn sign(args: &SignArgs, kind: KeyringKind) -> anyhow::Result<Outcome> {
     let format = format_by_id(&args.format)
         .ok_or_else(|| UsageError(format!("unknown format {:?}", args.format)))?;
     let params = params(&args.params)?;
     format.check_params(&params).map_err(|e| UsageError(e.0))?;
-    let key = match (&args.secret, &args.secret_hex) {
-        (Some(text), _) => Secret::from_text(text),
-        (None, Some(hex)) => {
+    let key = match (&args.secret, &args.secret_hex, &args.key) {
+        (Some(text), _, _) => Secret::from_text(text),
+        (None, Some(hex), _) => {
             Secret::from_hex(hex).map_err(|e| UsageError(format!("--secret-hex: {e}")))?
         }
-        (None, None) => bail!(UsageError(
-            "give the key with --secret or --secret-hex".into()
+        (None, None, Some(name)) => open_store(kind)?.load(name)?.secret,
+        (None, None, None) => bail!(UsageError(
+            "give the key with --secret, --secret-hex or --key".into()
         )),
     };
     let text = read_arg_or_stdin(args.payload.as_deref(), "payload")?;

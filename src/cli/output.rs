@@ -4,6 +4,7 @@ use std::io::{self, Write as _};
 
 use serde_json::{Value, json};
 
+use super::KeyList;
 use crate::core::{self, FORMATS, Inspection, Verdict, flask_tag, time};
 
 pub(super) fn formats(as_json: bool) -> io::Result<()> {
@@ -24,7 +25,7 @@ pub(super) fn formats(as_json: bool) -> io::Result<()> {
 }
 
 /// The contract's JSON object (plus a few extra members).
-pub fn inspection_value(i: &Inspection) -> Value {
+pub fn inspection_value(i: &Inspection, keys: &KeyList) -> Value {
     let v = &i.verification;
     let decoded = i.decoded.as_ref();
     let error = match &v.verdict {
@@ -47,7 +48,7 @@ pub fn inspection_value(i: &Inspection) -> Value {
         "payload": payload,
         "signed_at": decoded.and_then(|d| d.signed_at),
         "key_index": v.key_index,
-        "key_name": Value::Null,
+        "key_name": v.key_index.and_then(|k| keys.names.get(k).cloned().flatten()),
         "error": error,
         "detail": detail,
         "cookie_name": i.candidate.as_ref().and_then(|c| c.name.clone()),
@@ -59,12 +60,13 @@ pub fn inspection_value(i: &Inspection) -> Value {
     })
 }
 
-pub(super) fn inspection_json(i: &Inspection) -> io::Result<()> {
+pub(super) fn inspection_json(i: &Inspection, keys: &KeyList) -> io::Result<()> {
     let mut out = io::stdout().lock();
-    writeln!(out, "{}", inspection_value(i))
+    writeln!(out, "{}", inspection_value(i, keys))
 }
 
-pub(super) fn inspection_text(i: &Inspection, key_count: usize, now: i64) -> io::Result<()> {
+pub(super) fn inspection_text(i: &Inspection, keys: &KeyList, now: i64) -> io::Result<()> {
+    let key_count = keys.secrets.len();
     let mut out = io::stdout().lock();
     let v = &i.verification;
     match i.format {
@@ -86,15 +88,15 @@ pub(super) fn inspection_text(i: &Inspection, key_count: usize, now: i64) -> io:
         writeln!(out, "Cookie    {name}")?;
     }
     let verdict = match &v.verdict {
-        Verdict::Valid => format!("✔ valid — signed by {}", key_phrase(v.key_index)),
-        Verdict::Expired(d) => format!("⌛ expired — {d} (key {})", key_phrase(v.key_index)),
+        Verdict::Valid => format!("✔ valid — signed by {}", key_phrase(v.key_index, keys)),
+        Verdict::Expired(d) => format!("⌛ expired — {d} (signed by {})", key_phrase(v.key_index, keys)),
         Verdict::NotYetValid(d) => format!("⌛ not yet valid — {d}"),
         Verdict::BadSignature => {
             format!("✘ bad signature — none of the {key_count} key(s) given verifies it")
         }
         Verdict::Malformed(e) => format!("✘ malformed — {e}"),
         Verdict::Unverified => {
-            "? unverified — no key given (use --secret, --secret-hex or a stored key)".into()
+            "? unverified — no key to check it with (give --secret, or store one: signet keys import NAME)".into()
         }
     };
     writeln!(out, "Verdict   {verdict}")?;
@@ -151,10 +153,16 @@ pub(super) fn inspection_text(i: &Inspection, key_count: usize, now: i64) -> io:
     Ok(())
 }
 
-fn key_phrase(index: Option<usize>) -> String {
-    match index {
-        Some(0) => "key #0 (primary)".into(),
-        Some(n) => format!("key #{n} (fallback)"),
-        None => "no key".into(),
+fn key_phrase(index: Option<usize>, keys: &KeyList) -> String {
+    let Some(n) = index else {
+        return "no key".into();
+    };
+    let name = keys.names.get(n).cloned().flatten();
+    match (name, keys.all_stored, n) {
+        (Some(name), true, _) => format!("stored key {name:?}"),
+        (Some(name), false, 0) => format!("key {name:?} (#0, primary)"),
+        (Some(name), false, n) => format!("key {name:?} (#{n}, fallback)"),
+        (None, _, 0) => "key #0 (primary)".into(),
+        (None, _, n) => format!("key #{n} (fallback)"),
     }
 }

@@ -68,3 +68,4 @@ pub fn max_age(v: &Value) -> MaxAge {
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_signet"))
 }
+pub mod secret_service;
