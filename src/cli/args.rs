@@ -198,6 +198,11 @@ pub struct ParamArgs {
     /// The cookie's name, where the format binds it and INPUT does not say it.
     #[arg(long, value_name = "NAME")]
     pub cookie_name: Option<String>,
+
+    /// Compress the payload when that makes it shorter (Django `signing.dumps(compress=True)`;
+    /// Flask and Django sessions always do).
+    #[arg(long)]
+    pub compress: bool,
 }
 
 /// `signet inspect`.

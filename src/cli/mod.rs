@@ -206,6 +206,7 @@ fn params(args: &ParamArgs) -> anyhow::Result<FormatParams> {
         digest,
         key_derivation: args.key_derivation.clone(),
         cookie_name: args.cookie_name.clone(),
+        compress: args.compress.then_some(true),
     })
 }
 

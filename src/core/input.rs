@@ -146,8 +146,8 @@ fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
         .then(|| &text[prefix.len()..])
 }
 
-/// Removes the double quotes a server or Python's cookie module put around a value, undoing
-/// `\"`, `\\` and `\ooo` octal escapes.
+/// Python's `http.cookies._unquote`: removes the double quotes a server (or Python's cookie
+/// module) put around a value, undoing `\ooo` octal escapes (Latin-1 code points) and `\c`.
 pub fn unquote(value: &str) -> String {
     let Some(inner) = value
         .strip_prefix('"')
@@ -156,34 +156,56 @@ pub fn unquote(value: &str) -> String {
     else {
         return value.to_string();
     };
-    let bytes = inner.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
+    let chars: Vec<char> = inner.chars().collect();
+    let mut out = String::with_capacity(inner.len());
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'\\' {
-            let octal = bytes.get(i + 1..i + 4).filter(|d| {
-                d.iter()
-                    .all(|c| (b'0'..=b'3').contains(&d[0]) && (b'0'..=b'7').contains(c))
+    while i < chars.len() {
+        if chars[i] == '\\' {
+            let octal = chars.get(i + 1..i + 4).filter(|d| {
+                ('0'..='3').contains(&d[0]) && d[1..].iter().all(|c| ('0'..='7').contains(c))
             });
             if let Some(d) = octal {
-                out.push((d[0] - b'0') << 6 | (d[1] - b'0') << 3 | (d[2] - b'0'));
+                let n = d
+                    .iter()
+                    .fold(0u32, |n, c| n * 8 + c.to_digit(8).unwrap_or(0));
+                out.extend(char::from_u32(n));
                 i += 4;
                 continue;
             }
-            if let Some(&next) = bytes.get(i + 1) {
+            if let Some(&next) = chars.get(i + 1) {
                 out.push(next);
                 i += 2;
                 continue;
             }
         }
-        out.push(bytes[i]);
+        out.push(chars[i]);
         i += 1;
     }
-    // Octal escapes stand for Latin-1 code points (Python's cookie module quotes str chars < 256).
-    match String::from_utf8(out.clone()) {
-        Ok(s) => s,
-        Err(_) => out.iter().map(|&b| b as char).collect(),
+    out
+}
+
+/// Python's `http.cookies._quote`: values with characters outside the legal set are put in double
+/// quotes, with `"` and `\` escaped and other characters below U+0100 (except ` ()/<=>?@[]{}`)
+/// written as octal escapes. This is what Django's `set_signed_cookie` sends.
+pub fn quote(value: &str) -> String {
+    const LEGAL: &str = "!#$%&'*+-.^_`|~:";
+    const UNESCAPED: &str = " ()/<=>?@[]{}";
+    let legal = |c: char| c.is_ascii_alphanumeric() || LEGAL.contains(c);
+    if !value.is_empty() && value.chars().all(legal) {
+        return value.to_string();
     }
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if legal(c) || UNESCAPED.contains(c) || c as u32 >= 256 => out.push(c),
+            c => out.push_str(&format!("\\{:03o}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]
@@ -260,6 +282,13 @@ mod tests {
         assert_eq!(got[1].value, "s%3Aabc.sig%2Bx");
         assert_eq!(unquote("\"hello world:\\353\""), "hello world:ë");
         assert_eq!(unquote("\"a\\\"b\""), "a\"b");
+        // Octal escapes and raw characters above U+00FF mix.
+        assert_eq!(unquote("\"\\351\u{20ac}\""), "é€");
+        for v in ["plain:1vb5x2:sig", "hello world", "é€ \"q\" \\ ;,", ""] {
+            assert_eq!(unquote(&quote(v)), v);
+        }
+        assert_eq!(quote("hello world:é"), "\"hello world:\\351\"");
+        assert_eq!(quote("a;b"), "\"a\\073b\"");
     }
 
     #[test]

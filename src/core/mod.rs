@@ -34,6 +34,11 @@ pub trait CookieFormat: Send + Sync {
         None
     }
 
+    /// Whether the payload is a plain string (bare signers, Django cookies) rather than JSON.
+    fn string_payload(&self) -> bool {
+        false
+    }
+
     /// The framework's default max age in seconds (`None`: no limit).
     fn default_max_age_secs(&self) -> Option<u64> {
         None
@@ -85,6 +90,11 @@ pub static FORMATS: &[&dyn CookieFormat] = &[
     &formats::itsdangerous::ItsDangerous::new(formats::itsdangerous::Kind::Serializer),
     &formats::itsdangerous::ItsDangerous::new(formats::itsdangerous::Kind::TimestampSigner),
     &formats::itsdangerous::ItsDangerous::new(formats::itsdangerous::Kind::Signer),
+    &formats::django::Django::new(formats::django::Kind::Signer),
+    &formats::django::Django::new(formats::django::Kind::TimestampSigner),
+    &formats::django::Django::new(formats::django::Kind::Signing),
+    &formats::django::Django::new(formats::django::Kind::Session),
+    &formats::django::Django::new(formats::django::Kind::Cookie),
 ];
 
 /// The format with this id.
@@ -285,10 +295,12 @@ pub fn inspect(
             alternatives: Vec::new(),
         });
     };
+    // Alternatives: other formats that fit the same cookie nearly as well (70% of the score).
     let mut alternatives = Vec::new();
     for r in &ranked {
         let id = r.format.id();
         if r.candidate == chosen.candidate
+            && u16::from(r.score) * 10 >= u16::from(chosen.score) * 7
             && id != chosen.format.id()
             && !alternatives.contains(&id)
         {

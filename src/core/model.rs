@@ -111,6 +111,8 @@ pub struct FormatParams {
     pub key_derivation: Option<String>,
     /// The cookie's name, where the format binds it.
     pub cookie_name: Option<String>,
+    /// Compress when signing, where the format makes it optional (Django `dumps(compress=True)`).
+    pub compress: Option<bool>,
 }
 
 /// A cookie split into its parts and decoded without any key: nothing in it is trusted until a

@@ -51,6 +51,7 @@ pub fn params(v: &Value) -> FormatParams {
         digest: s("digest").map(|d| d.parse().expect("digest name")),
         key_derivation: s("key_derivation"),
         cookie_name: s("cookie_name"),
+        compress: p["compress"].as_bool(),
     }
 }
 

@@ -314,6 +314,10 @@ impl CookieFormat for ItsDangerous {
         self.default_max_age()
     }
 
+    fn string_payload(&self) -> bool {
+        self.codec() == Codec::Raw
+    }
+
     fn check_params(&self, params: &FormatParams) -> Result<(), ParamError> {
         self.config(params).map(|_| ())
     }

@@ -1,3 +1,4 @@
 //! One module per format family.
 
+pub mod django;
 pub mod itsdangerous;
