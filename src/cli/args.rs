@@ -199,6 +199,14 @@ pub struct ParamArgs {
     #[arg(long, value_name = "NAME")]
     pub cookie_name: Option<String>,
 
+    /// The JWT header to sign with, as JSON (member order kept).
+    #[arg(long, value_name = "JSON")]
+    pub header: Option<String>,
+
+    /// Whose JSON spelling to reproduce for JWT: python (PyJWT) or javascript (jsonwebtoken).
+    #[arg(long, value_name = "python|javascript")]
+    pub dialect: Option<String>,
+
     /// Compress the payload when that makes it shorter (Django `signing.dumps(compress=True)`;
     /// Flask and Django sessions always do).
     #[arg(long)]

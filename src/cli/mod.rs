@@ -207,6 +207,21 @@ fn params(args: &ParamArgs) -> anyhow::Result<FormatParams> {
         key_derivation: args.key_derivation.clone(),
         cookie_name: args.cookie_name.clone(),
         compress: args.compress.then_some(true),
+        header: match &args.header {
+            Some(text) => Some(
+                core::pyjson::parse(text)
+                    .map_err(|e| UsageError(format!("--header is not JSON: {e}")))?,
+            ),
+            None => None,
+        },
+        dialect: match args.dialect.as_deref() {
+            None => None,
+            Some("python" | "pyjwt") => Some(core::JsonDialect::Python),
+            Some("javascript" | "js" | "node") => Some(core::JsonDialect::JavaScript),
+            Some(other) => bail!(UsageError(format!(
+                "--dialect: expected python or javascript, got {other:?}"
+            ))),
+        },
     })
 }
 

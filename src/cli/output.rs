@@ -55,6 +55,7 @@ pub fn inspection_value(i: &Inspection, keys: &KeyList) -> Value {
         "digest": decoded.and_then(|d| d.digest).map(|d| d.name()),
         "compressed": decoded.map(|d| d.compressed),
         "max_age": v.max_age_secs,
+        "header": decoded.and_then(|d| d.header.clone()),
         "alternatives": i.alternatives,
         "notes": notes,
     })
@@ -132,6 +133,9 @@ pub(super) fn inspection_text(i: &Inspection, keys: &KeyList, now: i64) -> io::R
     }
     for note in d.notes.iter().chain(&v.notes) {
         writeln!(out, "Note      {note}")?;
+    }
+    if let Some(header) = &d.header {
+        writeln!(out, "Header    {header}")?;
     }
     match &d.payload {
         Ok(payload) => {

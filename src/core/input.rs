@@ -16,6 +16,8 @@ pub enum InputForm {
     SetCookie,
     /// A row copied from the browser's devtools cookie table (tab-separated).
     DevtoolsRow,
+    /// A cookie and its `name.sig` companion, joined (keygrip).
+    SignaturePair,
 }
 
 /// One cookie found in the input.
@@ -45,7 +47,30 @@ pub fn parse(text: &str) -> Vec<Candidate> {
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         parse_line(line, &mut out);
     }
-    out
+    pair_signatures(out)
+}
+
+/// keygrip signs `name=value` into a companion cookie `name.sig`: each such pair becomes one
+/// more candidate, `name=value; name.sig=sig`, placed first.
+fn pair_signatures(candidates: Vec<Candidate>) -> Vec<Candidate> {
+    let mut pairs = Vec::new();
+    for c in candidates.iter().filter(|c| !c.url_decoded) {
+        let Some(name) = &c.name else { continue };
+        let sig_name = format!("{name}.sig");
+        if let Some(sig) = candidates
+            .iter()
+            .find(|s| !s.url_decoded && s.name.as_deref() == Some(sig_name.as_str()))
+        {
+            pairs.push(Candidate {
+                name: Some(name.clone()),
+                value: format!("{name}={}; {sig_name}={}", c.value, sig.value),
+                form: InputForm::SignaturePair,
+                url_decoded: false,
+            });
+        }
+    }
+    pairs.extend(candidates);
+    pairs
 }
 
 fn parse_line(line: &str, out: &mut Vec<Candidate>) {
@@ -272,6 +297,14 @@ mod tests {
         );
         let got = values("a=1; b=2");
         assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn signature_cookies_pair_up() {
+        let got = parse("Cookie: a=1; session.sig=SIG; session=eyJ9; b=2");
+        assert_eq!(got[0].value, "session=eyJ9; session.sig=SIG");
+        assert_eq!(got[0].form, InputForm::SignaturePair);
+        assert_eq!(got.len(), 5);
     }
 
     #[test]

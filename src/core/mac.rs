@@ -49,6 +49,13 @@ impl Digest {
         Digest::ALL.into_iter().find(|d| d.output_len() == len)
     }
 
+    /// The digest whose output, base64-encoded without padding, has `chars` characters.
+    pub fn from_b64_len(chars: usize) -> Option<Digest> {
+        Digest::ALL
+            .into_iter()
+            .find(|d| (d.output_len() * 4).div_ceil(3) == chars)
+    }
+
     /// The name used on the command line and by hashlib (`sha256`).
     pub fn name(self) -> &'static str {
         match self {
@@ -245,6 +252,8 @@ mod tests {
             assert_eq!(hmac(d, b"k", &[b"x"]).as_bytes().len(), d.output_len());
             assert_eq!(d.name().parse::<Digest>(), Ok(d));
             assert_eq!(Digest::from_len(d.output_len()), Some(d));
+            let chars = b64url_nopad(&vec![0; d.output_len()]).len();
+            assert_eq!(Digest::from_b64_len(chars), Some(d));
         }
         assert!("md5".parse::<Digest>().is_err());
     }

@@ -16,8 +16,8 @@ use serde_json::Value;
 
 pub use mac::Digest;
 pub use model::{
-    Decoded, FormatParams, Malformed, MaxAge, ParamError, Part, PartKind, SignError, Verdict,
-    Verification, VerifyOptions,
+    Decoded, FormatParams, JsonDialect, Malformed, MaxAge, ParamError, Part, PartKind, SignError,
+    Verdict, Verification, VerifyOptions,
 };
 pub use secret::{Fingerprint, Secret};
 
@@ -95,6 +95,9 @@ pub static FORMATS: &[&dyn CookieFormat] = &[
     &formats::django::Django::new(formats::django::Kind::Signing),
     &formats::django::Django::new(formats::django::Kind::Session),
     &formats::django::Django::new(formats::django::Kind::Cookie),
+    &formats::express::Express,
+    &formats::keygrip::Keygrip,
+    &formats::jwt::Jwt,
 ];
 
 /// The format with this id.
@@ -277,7 +280,14 @@ pub fn inspect(
         };
         let verification = verifier.verify(&decoded, opts);
         let key_matched = verification.key_index.is_some();
-        if best.is_none() || key_matched {
+        let well_formed = !matches!(verification.verdict, Verdict::Malformed(_));
+        let better = match &best {
+            None => true,
+            Some((_, _, v)) => {
+                key_matched || (well_formed && matches!(v.verdict, Verdict::Malformed(_)))
+            }
+        };
+        if better {
             best = Some((*r, decoded, verification));
         }
         if key_matched || req.keys.is_empty() {

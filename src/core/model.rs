@@ -113,6 +113,20 @@ pub struct FormatParams {
     pub cookie_name: Option<String>,
     /// Compress when signing, where the format makes it optional (Django `dumps(compress=True)`).
     pub compress: Option<bool>,
+    /// The JWT header to sign with (member order kept); default `{"alg": .., "typ": "JWT"}`.
+    pub header: Option<Value>,
+    /// Whose JSON spelling to reproduce where a format has several producers (JWT: PyJWT or
+    /// jsonwebtoken).
+    pub dialect: Option<JsonDialect>,
+}
+
+/// Whose `json.dumps` / `JSON.stringify` to reproduce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonDialect {
+    /// Python (`ensure_ascii`, Python float spelling): PyJWT.
+    Python,
+    /// JavaScript (`JSON.stringify`): jsonwebtoken, jose, most other libraries.
+    JavaScript,
 }
 
 /// A cookie split into its parts and decoded without any key: nothing in it is trusted until a
@@ -142,6 +156,8 @@ pub struct Decoded {
     pub problem: Option<String>,
     /// Parts whose text only decodes through a lenient decoder (itsdangerous's base64).
     pub lenient_parts: Vec<PartKind>,
+    /// A decoded header (JWT), member order kept.
+    pub header: Option<Value>,
     /// The signed bytes: a range of `value`.
     pub(crate) signed: Range<usize>,
     /// The decoded signature bytes.

@@ -20,6 +20,8 @@ pub struct JsonStyle {
     pub compact: bool,
     /// Object keys sorted by code point (Python `sort_keys=True`).
     pub sort_keys: bool,
+    /// Numbers as JavaScript writes them (`JSON.stringify`), not as Python does.
+    pub js_numbers: bool,
 }
 
 impl JsonStyle {
@@ -28,24 +30,42 @@ impl JsonStyle {
         ensure_ascii: true,
         compact: true,
         sort_keys: true,
+        js_numbers: false,
     };
     /// itsdangerous's `_CompactJSON` (URL-safe serializers).
     pub const ITSDANGEROUS_COMPACT: Self = Self {
         ensure_ascii: false,
         compact: true,
         sort_keys: false,
+        js_numbers: false,
     };
     /// Python's plain `json.dumps(obj)` (itsdangerous `Serializer`, Starlette).
     pub const PYTHON_DEFAULT: Self = Self {
         ensure_ascii: true,
         compact: false,
         sort_keys: false,
+        js_numbers: false,
+    };
+    /// `JSON.stringify` (Node: cookie-session, jsonwebtoken).
+    pub const JAVASCRIPT: Self = Self {
+        ensure_ascii: false,
+        compact: true,
+        sort_keys: false,
+        js_numbers: true,
+    };
+    /// PyJWT's claims (`json.dumps(separators=(",", ":"))`, ASCII-escaped, insertion order).
+    pub const PYJWT: Self = Self {
+        ensure_ascii: true,
+        compact: true,
+        sort_keys: false,
+        js_numbers: false,
     };
     /// Django's `JSONSerializer`.
     pub const DJANGO: Self = Self {
         ensure_ascii: true,
         compact: true,
         sort_keys: false,
+        js_numbers: false,
     };
 }
 
@@ -90,7 +110,12 @@ struct PyFormatter {
 
 impl serde_json::ser::Formatter for &mut PyFormatter {
     fn write_number_str<W: ?Sized + Write>(&mut self, w: &mut W, text: &str) -> io::Result<()> {
-        match python_number(text) {
+        let spelled = if self.style.js_numbers {
+            js_number(text)
+        } else {
+            python_number(text)
+        };
+        match spelled {
             Ok(s) => w.write_all(s.as_bytes()),
             Err(()) => {
                 self.bad = Some(text.to_string());
@@ -100,7 +125,11 @@ impl serde_json::ser::Formatter for &mut PyFormatter {
     }
 
     fn write_f64<W: ?Sized + Write>(&mut self, w: &mut W, v: f64) -> io::Result<()> {
-        w.write_all(py_float_repr(v).as_bytes())
+        if self.style.js_numbers {
+            w.write_all(js_number_repr(v).as_bytes())
+        } else {
+            w.write_all(py_float_repr(v).as_bytes())
+        }
     }
 
     fn write_string_fragment<W: ?Sized + Write>(
@@ -164,6 +193,61 @@ fn python_number(text: &str) -> Result<String, ()> {
     Ok(py_float_repr(v))
 }
 
+/// A JSON number's text as `JSON.stringify(JSON.parse(text))` writes it: every number is an
+/// IEEE double, written the ECMAScript way.
+fn js_number(text: &str) -> Result<String, ()> {
+    let v: f64 = text.parse().map_err(|_| ())?;
+    if !v.is_finite() {
+        return Err(());
+    }
+    Ok(js_number_repr(v))
+}
+
+/// The shortest digits of `|x|` and the decimal point position: `|x| = 0.DIGITS × 10^point`.
+fn shortest_digits(x: f64) -> (String, i32) {
+    let mut buf = zmij::Buffer::new();
+    let s = buf.format_finite(x.abs());
+    let (mantissa, exp) = match s.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (s, 0),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all = format!("{int_part}{frac_part}");
+    let leading_zeros = all.len() - all.trim_start_matches('0').len();
+    let digits = all
+        .trim_start_matches('0')
+        .trim_end_matches('0')
+        .to_string();
+    let point = exp + int_part.len() as i32 - leading_zeros as i32;
+    (digits, point)
+}
+
+/// ECMAScript `Number::toString` for finite values (`-0` is `0`).
+pub fn js_number_repr(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return if x == 0.0 { "0".into() } else { "null".into() };
+    }
+    let (digits, n) = shortest_digits(x);
+    let k = digits.len() as i32;
+    let sign = if x < 0.0 { "-" } else { "" };
+    if k <= n && n <= 21 {
+        format!("{sign}{digits}{}", "0".repeat((n - k) as usize))
+    } else if 0 < n && n <= 21 {
+        let (a, b) = digits.split_at(n as usize);
+        format!("{sign}{a}.{b}")
+    } else if -6 < n && n <= 0 {
+        format!("{sign}0.{}{digits}", "0".repeat((-n) as usize))
+    } else {
+        let e = n - 1;
+        let exp = format!("e{}{}", if e < 0 { '-' } else { '+' }, e.abs());
+        if k == 1 {
+            format!("{sign}{digits}{exp}")
+        } else {
+            format!("{sign}{}.{}{exp}", &digits[..1], &digits[1..])
+        }
+    }
+}
+
 /// CPython's `repr(float)` for finite values: shortest round-trip digits, exponent form when the
 /// decimal exponent is < -4 or >= 16, `.0` on integral values.
 pub fn py_float_repr(x: f64) -> String {
@@ -179,18 +263,8 @@ pub fn py_float_repr(x: f64) -> String {
             "-Infinity".into()
         };
     }
-    let mut buf = zmij::Buffer::new();
-    let s = buf.format_finite(x.abs());
-    let (mantissa, exp) = match s.split_once(['e', 'E']) {
-        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
-        None => (s, 0),
-    };
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let all = format!("{int_part}{frac_part}");
-    let leading_zeros = all.len() - all.trim_start_matches('0').len();
-    let digits = all.trim_start_matches('0').trim_end_matches('0');
-    // x = 0.DIGITS * 10^point
-    let point = exp + int_part.len() as i32 - leading_zeros as i32;
+    let (digits, point) = shortest_digits(x);
+    let digits = digits.as_str();
     let sign = if x < 0.0 { "-" } else { "" };
     let n = digits.len() as i32;
     if point > -4 && point <= 16 {
@@ -283,6 +357,21 @@ mod tests {
         assert_eq!(
             to_string(&value, JsonStyle::DJANGO).as_deref(),
             Ok("[12345678901234567890123,0,100000.0,100.0,-18446744073709551617]")
+        );
+    }
+
+    #[test]
+    fn javascript_numbers_match_node() {
+        // JSON.stringify(JSON.parse(...)) in Node 20.
+        let value = v(
+            "[1.0, 100, -0.0, 1e-7, 2.5e-8, 1e-5, 1e15, 1e16, 1e21, 1.2345678901234568e17, 0.1, 12345678901234567890, 123e-20, 5e-324]",
+        );
+        let style = JsonStyle::JAVASCRIPT;
+        assert_eq!(
+            to_string(&value, style).as_deref(),
+            Ok(
+                "[1,100,0,1e-7,2.5e-8,0.00001,1000000000000000,10000000000000000,1e+21,123456789012345680,0.1,12345678901234567000,1.23e-18,5e-324]"
+            )
         );
     }
 

@@ -52,6 +52,12 @@ pub fn params(v: &Value) -> FormatParams {
         key_derivation: s("key_derivation"),
         cookie_name: s("cookie_name"),
         compress: p["compress"].as_bool(),
+        header: p.get("header").cloned().filter(Value::is_object),
+        dialect: match p["dialect"].as_str() {
+            Some("python") => Some(signet::core::JsonDialect::Python),
+            Some("javascript") => Some(signet::core::JsonDialect::JavaScript),
+            _ => None,
+        },
     }
 }
 

@@ -527,6 +527,7 @@ impl CookieFormat for ItsDangerous {
             notes,
             problem,
             lenient_parts,
+            header: None,
             signed: 0..sig_at,
             signature,
         })
