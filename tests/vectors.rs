@@ -14,7 +14,7 @@ fn check(v: &Value) -> Result<(), String> {
     let opts = VerifyOptions {
         now: v["now"].as_i64().ok_or("no now")?,
         max_age: common::max_age(v),
-        leeway_secs: 0,
+        leeway_secs: v["leeway"].as_u64().unwrap_or(0),
     };
     let expect = &v["expect"];
     let input = v["input"]
@@ -89,10 +89,10 @@ fn check(v: &Value) -> Result<(), String> {
     }
 }
 
-#[test]
-fn itsdangerous_family_vectors_agree_with_the_libraries() {
-    let vectors = common::vectors("itsdangerous");
-    assert!(vectors.len() >= 150, "only {} vectors", vectors.len());
+/// Checks every vector of `tests/vectors/<file>.json`.
+fn check_file(file: &str, at_least: usize) {
+    let vectors = common::vectors(file);
+    assert!(vectors.len() >= at_least, "only {} vectors", vectors.len());
     let mut failures = Vec::new();
     for v in &vectors {
         if let Err(e) = check(v) {
@@ -110,6 +110,11 @@ fn itsdangerous_family_vectors_agree_with_the_libraries() {
         vectors.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn itsdangerous_family_vectors_agree_with_the_libraries() {
+    check_file("itsdangerous", 150);
 }
 
 #[test]
@@ -138,4 +143,19 @@ fn every_format_and_status_is_covered() {
         resigned >= 100,
         "only {resigned} byte-identical re-sign checks"
     );
+}
+
+#[test]
+fn django_vectors_agree_with_django() {
+    check_file("django", 150);
+}
+
+#[test]
+fn pyjwt_vectors_agree_with_pyjwt() {
+    check_file("pyjwt", 40);
+}
+
+#[test]
+fn node_vectors_agree_with_express_keygrip_and_jsonwebtoken() {
+    check_file("node", 150);
 }

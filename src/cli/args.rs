@@ -207,6 +207,11 @@ pub struct ParamArgs {
     #[arg(long, value_name = "python|javascript")]
     pub dialect: Option<String>,
 
+    /// A format's variant: express `bare` (cookie-signature without `s:`), keygrip `cookies`
+    /// (a plain value rather than cookie-session's JSON body).
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+
     /// Compress the payload when that makes it shorter (Django `signing.dumps(compress=True)`;
     /// Flask and Django sessions always do).
     #[arg(long)]

@@ -214,6 +214,7 @@ fn params(args: &ParamArgs) -> anyhow::Result<FormatParams> {
             ),
             None => None,
         },
+        variant: args.variant.clone(),
         dialect: match args.dialect.as_deref() {
             None => None,
             Some("python" | "pyjwt") => Some(core::JsonDialect::Python),

@@ -112,6 +112,38 @@ fn std_b64_value(ch: u8) -> Option<u8> {
     }
 }
 
+/// Node's `Buffer.from(text, "base64")`: both alphabets, characters outside them skipped,
+/// decoding stops at the first `=`, a trailing partial group gives what it can.
+pub fn node_b64decode(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
+    let mut acc: u32 = 0;
+    let mut n = 0;
+    for &ch in text {
+        let v = match ch {
+            b'=' => break,
+            b'-' => 62,
+            b'_' => 63,
+            other => match std_b64_value(other) {
+                Some(v) => v,
+                None => continue,
+            },
+        };
+        acc = acc << 6 | u32::from(v);
+        n += 1;
+        if n == 4 {
+            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+            acc = 0;
+            n = 0;
+        }
+    }
+    match n {
+        2 => out.push((acc >> 4) as u8),
+        3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
+        _ => {}
+    }
+    out
+}
+
 /// itsdangerous's `int_to_bytes`: big-endian, leading zero bytes stripped (0 gives no bytes).
 pub fn int_to_bytes(n: u64) -> Vec<u8> {
     let bytes = n.to_be_bytes();
@@ -208,6 +240,24 @@ pub fn b62_encode(n: i64) -> String {
     String::from_utf8(digits).unwrap_or_default()
 }
 
+/// `django.core.signing.b62_decode` as Django reads timestamps: `None` for an empty text or a
+/// character outside the alphabet; `"-"` alone is 0; values beyond 128 bits saturate.
+pub fn b62_decode_wide(text: &str) -> Option<i128> {
+    if text.is_empty() {
+        return None;
+    }
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let mut n: i128 = 0;
+    for ch in digits.bytes() {
+        let d = BASE62.iter().position(|&c| c == ch)?;
+        n = n.saturating_mul(62).saturating_add(d as i128);
+    }
+    Some(if negative { -n } else { n })
+}
+
 /// `django.core.signing.b62_decode`; `None` for characters outside the alphabet or overflow.
 pub fn b62_decode(text: &str) -> Option<i64> {
     let (negative, digits) = match text.strip_prefix('-') {
@@ -282,6 +332,15 @@ mod tests {
         // The unused low bits of the last character are ignored.
         assert_eq!(itsdangerous_b64decode(b"YQ").as_deref(), Ok(&b"a"[..]));
         assert_eq!(itsdangerous_b64decode(b"YR").as_deref(), Ok(&b"a"[..]));
+    }
+
+    #[test]
+    fn node_base64_is_lenient() {
+        // Buffer.from(s, "base64").toString() in Node 20.
+        assert_eq!(node_b64decode(b"eyJrIjoiPj4-Pz8_In0"), br#"{"k":">>>???"}"#);
+        assert_eq!(node_b64decode(b"YW!Jj"), b"abc");
+        assert_eq!(node_b64decode(b"YQ==YWJj"), b"a");
+        assert_eq!(node_b64decode(b"YWJjZ"), b"abc");
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! What people paste: a bare value, `name=value`, a `Cookie:` or `Set-Cookie:` header line, a
 //! devtools table row, quoted or URL-encoded values. One parser for the CLI and the GUI.
 
-use crate::core::encoding::percent_decode;
-
 /// Where a candidate came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputForm {
@@ -29,8 +27,6 @@ pub struct Candidate {
     pub value: String,
     /// How it was written.
     pub form: InputForm,
-    /// Whether `%XX` escapes were decoded.
-    pub url_decoded: bool,
 }
 
 /// Inputs larger than this are refused outright (a cookie header is at most a few KiB).
@@ -54,18 +50,23 @@ pub fn parse(text: &str) -> Vec<Candidate> {
 /// more candidate, `name=value; name.sig=sig`, placed first.
 fn pair_signatures(candidates: Vec<Candidate>) -> Vec<Candidate> {
     let mut pairs = Vec::new();
-    for c in candidates.iter().filter(|c| !c.url_decoded) {
+    let mut seen: Vec<&str> = Vec::new();
+    for c in &candidates {
         let Some(name) = &c.name else { continue };
+        // `cookies` reads the first cookie of a name; later duplicates are ignored.
+        if seen.contains(&name.as_str()) {
+            continue;
+        }
+        seen.push(name);
         let sig_name = format!("{name}.sig");
         if let Some(sig) = candidates
             .iter()
-            .find(|s| !s.url_decoded && s.name.as_deref() == Some(sig_name.as_str()))
+            .find(|s| s.name.as_deref() == Some(sig_name.as_str()))
         {
             pairs.push(Candidate {
                 name: Some(name.clone()),
                 value: format!("{name}={}; {sig_name}={}", c.value, sig.value),
                 form: InputForm::SignaturePair,
-                url_decoded: false,
             });
         }
     }
@@ -120,22 +121,14 @@ fn parse_line(line: &str, out: &mut Vec<Candidate>) {
     push(out, None, line, InputForm::Bare);
 }
 
+/// Adds a candidate. Quotes are removed here (every cookie parser does that); `%XX` escapes are
+/// not: only some frameworks URL-decode values (Express, Rack), and each format does it itself,
+/// exactly once, as its framework does.
 fn push(out: &mut Vec<Candidate>, name: Option<&str>, value: &str, form: InputForm) {
-    let value = unquote(value);
-    let name = name.map(str::to_string);
-    if let Some(decoded) = percent_decode(&value) {
-        out.push(Candidate {
-            name: name.clone(),
-            value: decoded,
-            form,
-            url_decoded: true,
-        });
-    }
     out.push(Candidate {
-        name,
-        value,
+        name: name.map(str::to_string),
+        value: unquote(value),
         form,
-        url_decoded: false,
     });
 }
 
@@ -309,10 +302,9 @@ mod tests {
 
     #[test]
     fn url_encoded_and_quoted() {
+        // URL-decoding is the format's business (Express decodes, Flask does not).
         let got = parse("connect.sid=s%3Aabc.sig%2Bx");
-        assert_eq!(got[0].value, "s:abc.sig+x");
-        assert!(got[0].url_decoded);
-        assert_eq!(got[1].value, "s%3Aabc.sig%2Bx");
+        assert_eq!(got[0].value, "s%3Aabc.sig%2Bx");
         assert_eq!(unquote("\"hello world:\\353\""), "hello world:ë");
         assert_eq!(unquote("\"a\\\"b\""), "a\"b");
         // Octal escapes and raw characters above U+00FF mix.

@@ -118,6 +118,9 @@ pub struct FormatParams {
     /// Whose JSON spelling to reproduce where a format has several producers (JWT: PyJWT or
     /// jsonwebtoken).
     pub dialect: Option<JsonDialect>,
+    /// A format's sub-variant: Express `bare` (a cookie-signature value without `s:`, not
+    /// URL-encoded); keygrip `cookies` (a plain string value, not cookie-session's JSON body).
+    pub variant: Option<String>,
 }
 
 /// Whose `json.dumps` / `JSON.stringify` to reproduce.

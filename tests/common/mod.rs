@@ -48,11 +48,25 @@ pub fn params(v: &Value) -> FormatParams {
     FormatParams {
         salt: s("salt"),
         separator: s("separator"),
-        digest: s("digest").map(|d| d.parse().expect("digest name")),
+        // A verifier pinned to one JWT algorithm (`algorithms=["HS256"]`) is Signet's --digest.
+        digest: s("digest")
+            .or_else(|| match p["algorithms"].as_array().map(Vec::as_slice) {
+                Some([one]) => one
+                    .as_str()
+                    .and_then(|a| a.strip_prefix("HS"))
+                    .map(|bits| format!("sha{bits}")),
+                _ => None,
+            })
+            .map(|d| d.parse().expect("digest name")),
         key_derivation: s("key_derivation"),
         cookie_name: s("cookie_name"),
         compress: p["compress"].as_bool(),
         header: p.get("header").cloned().filter(Value::is_object),
+        variant: match (p["prefix"].as_str(), p["encoding"].as_str()) {
+            (Some(""), _) => Some("bare".into()),
+            (_, Some("raw")) => Some("cookies".into()),
+            _ => s("variant"),
+        },
         dialect: match p["dialect"].as_str() {
             Some("python") => Some(signet::core::JsonDialect::Python),
             Some("javascript") => Some(signet::core::JsonDialect::JavaScript),

@@ -20,7 +20,7 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::core::encoding::{
-    MAX_DECOMPRESSED, b62_decode, b62_encode, b64url_nopad, py_a2b_base64, zlib_compress,
+    MAX_DECOMPRESSED, b62_decode_wide, b62_encode, b64url_nopad, py_a2b_base64, zlib_compress,
     zlib_decompress,
 };
 use crate::core::input::{quote, unquote};
@@ -93,39 +93,27 @@ impl Django {
                 "the separator {sep:?} is unsafe: Django refuses separators made only of [A-z0-9-_=]"
             )));
         }
+        // `Signer(salt=...)`: an empty salt means the class's default (`salt or "module.Class"`);
+        // `dumps(salt="")` therefore signs with TimestampSigner's default salt.
+        let one = |default: &str, empty: &str| {
+            let salt = match &params.salt {
+                Some(s) if s.is_empty() => empty.to_string(),
+                Some(s) => s.clone(),
+                None => default.to_string(),
+            };
+            vec![(salt.into_bytes(), "")]
+        };
         let salts = match self.kind {
-            Kind::Signer => vec![(
-                params
-                    .salt
-                    .clone()
-                    .unwrap_or_else(|| "django.core.signing.Signer".into())
-                    .into_bytes(),
-                "",
-            )],
-            Kind::TimestampSigner => vec![(
-                params
-                    .salt
-                    .clone()
-                    .unwrap_or_else(|| "django.core.signing.TimestampSigner".into())
-                    .into_bytes(),
-                "",
-            )],
-            Kind::Signing => vec![(
-                params
-                    .salt
-                    .clone()
-                    .unwrap_or_else(|| "django.core.signing".into())
-                    .into_bytes(),
-                "",
-            )],
-            Kind::Session => vec![(
-                params
-                    .salt
-                    .clone()
-                    .unwrap_or_else(|| "django.contrib.sessions.backends.signed_cookies".into())
-                    .into_bytes(),
-                "",
-            )],
+            Kind::Signer => one("django.core.signing.Signer", "django.core.signing.Signer"),
+            Kind::TimestampSigner => one(
+                "django.core.signing.TimestampSigner",
+                "django.core.signing.TimestampSigner",
+            ),
+            Kind::Signing => one("django.core.signing", "django.core.signing.TimestampSigner"),
+            Kind::Session => one(
+                "django.contrib.sessions.backends.signed_cookies",
+                "django.core.signing.TimestampSigner",
+            ),
             Kind::Cookie => match &params.cookie_name {
                 // get_signed_cookie: the v2 salt, then the legacy `name + salt`.
                 Some(name) => {
@@ -172,9 +160,10 @@ impl Django {
     }
 
     /// `unsign_object`'s payload decoding, after the timestamp is split off.
-    fn load_payload(&self, text: &str) -> (Result<Value, String>, bool) {
+    /// Returns the payload, whether it was compressed and whether its base64 was non-canonical.
+    fn load_payload(&self, text: &str) -> (Result<Value, String>, bool, bool) {
         if !self.object() {
-            return (Ok(Value::String(text.to_string())), false);
+            return (Ok(Value::String(text.to_string())), false, false);
         }
         let (compressed, body) = match text.strip_prefix('.') {
             Some(rest) => (true, rest),
@@ -190,7 +179,9 @@ impl Django {
             })
             .collect();
         padded.extend(std::iter::repeat_n(b'=', (4 - body.len() % 4) % 4));
-        let result = py_a2b_base64(&padded)
+        let raw = py_a2b_base64(&padded);
+        let lenient = raw.as_ref().is_ok_and(|r| b64url_nopad(r) != body);
+        let result = raw
             .map_err(|e| format!("the payload is not base64 ({e})"))
             .and_then(|raw| {
                 if compressed {
@@ -205,7 +196,7 @@ impl Django {
                 let text: String = data.iter().map(|&b| b as char).collect();
                 pyjson::parse(&text).map_err(|e| format!("the payload is not JSON ({e})"))
             });
-        (result, compressed)
+        (result, compressed, lenient)
     }
 
     fn dump_payload(&self, payload: &Value, compress: bool) -> Result<String, SignError> {
@@ -336,8 +327,12 @@ impl CookieFormat for Django {
         };
         let sig_text = &value[sig_at + sep.len()..];
         let mut parts = Vec::new();
+        let mut notes = Vec::new();
         let mut problem = None;
         let mut signed_at = None;
+        if self.kind == Kind::Session && value.chars().count() < 8 {
+            problem = Some("Django ignores session keys shorter than 8 characters".to_string());
+        }
         let mut payload_end = sig_at;
         let mut ts_span = None;
         if self.timed() {
@@ -347,15 +342,30 @@ impl CookieFormat for Django {
                     payload_end = ts_at;
                     let ts_text = &value[ts_at + sep.len()..sig_at];
                     ts_span = Some(ts_at + sep.len()..sig_at);
-                    match b62_decode(ts_text).filter(|_| !ts_text.is_empty()) {
-                        Some(ts) => signed_at = Some(ts),
+                    match b62_decode_wide(ts_text) {
+                        Some(ts) => {
+                            // Python's ints have no limit; beyond 64 bits the age check still
+                            // works with the saturated value (far future: accepted, far past:
+                            // expired), as Django's would.
+                            let clamped = i64::try_from(ts).unwrap_or(if ts > 0 {
+                                i64::MAX
+                            } else {
+                                i64::MIN
+                            });
+                            if i128::from(clamped) != ts {
+                                notes.push(format!(
+                                    "the timestamp {ts} does not fit in 64 bits; shown clamped"
+                                ));
+                            }
+                            signed_at = Some(clamped);
+                        }
                         None => problem = Some(format!("the timestamp {ts_text:?} is not base62")),
                     }
                 }
             }
         }
-        let (payload, compressed) = if self.timed() && ts_span.is_none() {
-            (Err("there is no timestamp".to_string()), false)
+        let (payload, compressed, payload_lenient) = if self.timed() && ts_span.is_none() {
+            (Err("there is no timestamp".to_string()), false, false)
         } else {
             self.load_payload(&value[..payload_end])
         };
@@ -393,11 +403,8 @@ impl CookieFormat for Django {
         }
         // Django compares base64 text; the bytes are kept for the digest inference only.
         let signature = sig_text.as_bytes().to_vec();
-        let digest = cfg.digest.or_else(|| Digest::from_b64_len(sig_text.len()));
-        let mut notes = Vec::new();
-        if cfg.digest.is_none() && digest == Some(Digest::Sha1) {
-            notes.push("a SHA-1 signature: Django < 3.1 wrote these; current Django verifies them only with algorithm=\"sha1\"".into());
-        }
+        // Django verifies with its configured algorithm only (sha256 unless told otherwise).
+        let digest = Some(cfg.digest.unwrap_or(Digest::Sha256));
         if self.kind == Kind::Cookie && params.cookie_name.is_none() {
             notes.push("the cookie's name is part of the salt: give it (name=value input or --cookie-name) to verify".into());
         }
@@ -412,7 +419,11 @@ impl CookieFormat for Django {
             digest,
             notes,
             problem,
-            lenient_parts: Vec::new(),
+            lenient_parts: if payload_lenient {
+                vec![PartKind::Payload]
+            } else {
+                Vec::new()
+            },
             header: None,
             signed: 0..sig_at,
             signature,
@@ -515,6 +526,23 @@ impl Verifier for DjangoVerifier {
                 Some(problem) => Verdict::Malformed(problem.clone()),
                 None => Verdict::BadSignature,
             };
+            // A SHA-1 signature under today's sha256 default: say so if a key matches it.
+            if self.cfg.digest.is_none()
+                && decoded.signature.len() == 27
+                && decoded.problem.is_none()
+            {
+                let sha1 = self.macs(0, Digest::Sha1).iter().position(|mac| {
+                    ct_eq(
+                        b64url_nopad(mac.tag(&[signed]).as_bytes()).as_bytes(),
+                        &decoded.signature,
+                    )
+                });
+                if let Some(i) = sha1 {
+                    result.notes.push(format!(
+                        "key #{i} made this SHA-1 signature (Django < 3.1); Django now rejects it unless algorithm=\"sha1\" (--digest sha1)"
+                    ));
+                }
+            }
             return result;
         };
         result.key_index = Some(index);
@@ -525,6 +553,12 @@ impl Verifier for DjangoVerifier {
         if let Some(problem) = &decoded.problem {
             result.verdict = Verdict::Malformed(format!("the signature is valid but {problem}"));
             return result;
+        }
+        if !decoded.lenient_parts.is_empty() {
+            result.notes.push(
+                "accepted only because Django decodes base64 leniently (padding, stray characters)"
+                    .into(),
+            );
         }
         if let (Some(ts), Some(max)) = (decoded.signed_at, max_age) {
             let age = i128::from(opts.now) - i128::from(ts);

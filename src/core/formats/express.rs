@@ -35,6 +35,17 @@ pub fn encode_uri_component(text: &str) -> String {
     out
 }
 
+/// Whether the `bare` variant (no `s:` prefix, no URL encoding) is asked for.
+fn bare(params: &FormatParams) -> Result<bool, ParamError> {
+    match params.variant.as_deref() {
+        None | Some("cookie-parser" | "express-session") => Ok(false),
+        Some("bare") => Ok(true),
+        Some(other) => Err(ParamError(format!(
+            "express has the variants cookie-parser (default) and bare, not {other:?}"
+        ))),
+    }
+}
+
 fn sign_text(mac: &KeyedMac, value: &str) -> String {
     b64std(mac.tag(&[value.as_bytes()]).as_bytes())
         .trim_end_matches('=')
@@ -80,14 +91,25 @@ impl CookieFormat for Express {
         }
     }
 
+    fn check_params(&self, params: &FormatParams) -> Result<(), ParamError> {
+        bare(params).map(|_| ())
+    }
+
     fn decode(&self, value: &str, params: &FormatParams) -> Result<Decoded, Malformed> {
-        // Express's cookie parser URL-decodes values before unsigning them.
-        let decoded_value = percent_decode(value);
+        let bare = bare(params).map_err(|e| Malformed(e.0))?;
+        // Express's cookie parser URL-decodes values before unsigning them; a bare
+        // cookie-signature value is taken as it is.
+        let decoded_value = if bare { None } else { percent_decode(value) };
         let value = decoded_value.as_deref().unwrap_or(value);
         let (prefixed, body) = match value.strip_prefix("s:") {
-            Some(rest) => (true, rest),
-            None => (false, value),
+            Some(rest) if !bare => (true, rest),
+            _ => (false, value),
         };
+        if !prefixed && !bare {
+            return Err(Malformed(
+                "not signed: without the s: prefix cookie-parser and express-session pass the value through unchanged (for a bare cookie-signature value use the `bare` variant)".into(),
+            ));
+        }
         let offset = if prefixed { 2 } else { 0 };
         let Some(dot) = body.rfind('.') else {
             return Err(Malformed(if prefixed {
@@ -117,10 +139,7 @@ impl CookieFormat for Express {
             kind: PartKind::Signature,
             span: offset + dot + 1..value.len(),
         });
-        let mut notes = Vec::new();
-        if !prefixed {
-            notes.push("no s: prefix: a bare cookie-signature value (cookie-parser would treat it as unsigned)".into());
-        }
+        let notes = Vec::new();
         let problem = sig.is_empty().then(|| "the signature is empty".to_string());
         Ok(Decoded {
             format: self.id(),
@@ -157,9 +176,10 @@ impl CookieFormat for Express {
         &self,
         payload: &Value,
         key: &Secret,
-        _params: &FormatParams,
+        params: &FormatParams,
         _timestamp: i64,
     ) -> Result<String, SignError> {
+        let bare = bare(params).map_err(|e| SignError::Param(e.0))?;
         let Value::String(value) = payload else {
             return Err(SignError::Payload(
                 "Express signs a string (the session id or cookie value): give a JSON string"
@@ -167,10 +187,12 @@ impl CookieFormat for Express {
             ));
         };
         let mac = KeyedMac::new(Digest::Sha256, key.expose());
-        Ok(encode_uri_component(&format!(
-            "s:{value}.{}",
-            sign_text(&mac, value)
-        )))
+        let signed = format!("{value}.{}", sign_text(&mac, value));
+        Ok(if bare {
+            signed
+        } else {
+            encode_uri_component(&format!("s:{signed}"))
+        })
     }
 }
 

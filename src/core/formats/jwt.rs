@@ -6,8 +6,11 @@
 //!
 //! The header's `alg` must be an HMAC algorithm (and the one asked for, when one is); `alg: none`
 //! is never accepted and asymmetric algorithms are reported as not verifiable with a secret.
-//! Claims are checked as PyJWT does, in its order: `iat` not in the future, `nbf` reached, `exp`
-//! not reached (`exp <= now - leeway` is expired, the same boundary as jsonwebtoken's).
+//! Where the two reference libraries differ, `FormatParams::dialect` picks whose rules apply
+//! (default: PyJWT). PyJWT checks `iat` not in the future, `nbf` reached, `exp` not reached
+//! (`exp <= now - leeway` is expired, the same boundary as jsonwebtoken's), reads NumericDates
+//! with `int()`, accepts `=` padding and refuses PEM/SSH keys as secrets; jsonwebtoken ignores a
+//! future `iat`, wants JSON numbers and strict base64url.
 
 use serde_json::{Map, Value};
 
@@ -44,16 +47,38 @@ fn digest_alg(d: Digest) -> Option<&'static str> {
     }
 }
 
-/// Strict base64url (no padding, URL-safe alphabet) or `None`.
-fn b64url_strict(text: &str) -> Option<Vec<u8>> {
-    if !text
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return None;
+/// The base64url alphabet.
+fn is_b64url_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// How a library decodes one segment: `Ok((bytes, lenient))` or why it refuses.
+///
+/// PyJWT (`_decode_base64url_segment`): up to two `=` when the length is a multiple of four, the
+/// URL-safe alphabet only, and the text must be the canonical encoding of its bytes.
+/// jsonwebtoken (`jws.isValidJws`): the URL-safe alphabet only, no padding; unused bits ignored.
+fn decode_segment(text: &str, dialect: JsonDialect, what: &str) -> Result<(Vec<u8>, bool), String> {
+    let bad = || format!("the {what} is not valid base64url");
+    let (stripped, padded) = match dialect {
+        JsonDialect::Python => {
+            let stripped = text.trim_end_matches('=');
+            let padding = text.len() - stripped.len();
+            if padding > 2 || (padding > 0 && !text.len().is_multiple_of(4)) {
+                return Err(bad());
+            }
+            (stripped, padding > 0)
+        }
+        JsonDialect::JavaScript => (text, false),
+    };
+    if stripped.len() % 4 == 1 || !stripped.bytes().all(is_b64url_char) {
+        return Err(bad());
     }
-    let raw = itsdangerous_b64decode(text.as_bytes()).ok()?;
-    (b64url_nopad(&raw) == text).then_some(raw)
+    let raw = itsdangerous_b64decode(stripped.as_bytes()).map_err(|_| bad())?;
+    let canonical = b64url_nopad(&raw) == stripped;
+    if !canonical && dialect == JsonDialect::Python {
+        return Err(bad());
+    }
+    Ok((raw, padded || !canonical))
 }
 
 fn json_object(raw: &[u8], what: &str) -> Result<Value, String> {
@@ -65,21 +90,69 @@ fn json_object(raw: &[u8], what: &str) -> Result<Value, String> {
     }
 }
 
-/// A NumericDate claim as seconds (fractions truncated, as PyJWT's `int()` does).
-fn numeric(claims: &Value, name: &str) -> Result<Option<i64>, String> {
-    match claims.get(name) {
-        None => Ok(None),
-        Some(Value::Number(n)) => n
-            .as_i64()
-            .or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.is_finite() && f.abs() < 9.2e18)
-                    .map(|f| f.trunc() as i64)
-            })
-            .map(Some)
-            .ok_or_else(|| format!("the {name} claim is out of range")),
-        Some(_) => Err(format!("the {name} claim must be a number (NumericDate)")),
+/// A NumericDate claim the way the library reads it: PyJWT applies `int()` (booleans, floats
+/// truncated, integer strings), jsonwebtoken takes any JSON number as it is (fractions kept).
+fn numeric(claims: &Value, name: &str, dialect: JsonDialect) -> Result<Option<f64>, String> {
+    let bad = || format!("the {name} claim must be a number (NumericDate)");
+    let Some(v) = claims.get(name) else {
+        return Ok(None);
+    };
+    let python = dialect == JsonDialect::Python;
+    let n = match v {
+        Value::Number(n) => {
+            let f = n.as_f64().filter(|f| f.is_finite()).ok_or_else(bad)?;
+            if python { f.trunc() } else { f }
+        }
+        Value::Bool(b) if python => f64::from(u8::from(*b)),
+        Value::String(text) if python => {
+            let t = text.trim().replace('_', "");
+            let i = t.parse::<i128>().map_err(|_| bad())?;
+            i as f64
+        }
+        _ => return Err(bad()),
+    };
+    Ok(Some(n))
+}
+
+/// PyJWT refuses PEM and SSH keys as HMAC secrets (`prepare_key`).
+fn looks_asymmetric(key: &[u8]) -> bool {
+    const SSH: [&[u8]; 6] = [
+        b"ssh-ed25519",
+        b"ssh-rsa",
+        b"ssh-dss",
+        b"ecdsa-sha2-nistp256",
+        b"ecdsa-sha2-nistp384",
+        b"ecdsa-sha2-nistp521",
+    ];
+    if SSH.iter().any(|p| key.starts_with(p)) {
+        return true;
     }
+    let text = String::from_utf8_lossy(key);
+    const LABELS: [&str; 16] = [
+        "CERTIFICATE",
+        "TRUSTED CERTIFICATE",
+        "PRIVATE KEY",
+        "PUBLIC KEY",
+        "ENCRYPTED PRIVATE KEY",
+        "OPENSSH PRIVATE KEY",
+        "DSA PRIVATE KEY",
+        "RSA PRIVATE KEY",
+        "RSA PUBLIC KEY",
+        "EC PRIVATE KEY",
+        "DH PARAMETERS",
+        "NEW CERTIFICATE REQUEST",
+        "CERTIFICATE REQUEST",
+        "SSH2 PUBLIC KEY",
+        "SSH2 ENCRYPTED PRIVATE KEY",
+        "X509 CRL",
+    ];
+    LABELS.iter().any(|label| {
+        ["----- BEGIN ", "-----BEGIN "].iter().any(|begin| {
+            let marker = format!("{begin}{label}");
+            text.find(&marker)
+                .is_some_and(|at| text[at + marker.len()..].contains(&format!("END {label}")))
+        })
+    })
 }
 
 impl CookieFormat for Jwt {
@@ -113,6 +186,7 @@ impl CookieFormat for Jwt {
     }
 
     fn decode(&self, value: &str, params: &FormatParams) -> Result<Decoded, Malformed> {
+        let dialect = params.dialect.unwrap_or(JsonDialect::Python);
         let segments: Vec<&str> = value.split('.').collect();
         if segments.len() != 3 {
             return Err(Malformed(format!(
@@ -121,49 +195,138 @@ impl CookieFormat for Jwt {
             )));
         }
         let (h, p, s) = (segments[0], segments[1], segments[2]);
-        let header = b64url_strict(h)
-            .ok_or_else(|| Malformed("the header is not base64url".into()))
-            .and_then(|raw| json_object(&raw, "header").map_err(Malformed))?;
-        let payload = b64url_strict(p)
-            .ok_or_else(|| "the claims are not base64url".to_string())
-            .and_then(|raw| json_object(&raw, "claims"));
-        let alg = header
-            .get("alg")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
         let mut notes = Vec::new();
-        let mut problem = None;
-        let digest = match alg_digest(&alg) {
-            Some(d) => Some(d),
-            None if alg.eq_ignore_ascii_case("none") => {
-                problem =
-                    Some("the token is unsigned (alg: none): Signet never accepts it".to_string());
-                None
+        let mut lenient_parts = Vec::new();
+        let mut problem: Option<String> = None;
+        let header = match decode_segment(h, dialect, "header").and_then(|(raw, lenient)| {
+            if lenient {
+                lenient_parts.push(PartKind::Header);
             }
-            None if alg.is_empty() => {
-                problem = Some("the header has no alg".to_string());
-                None
-            }
-            None => {
-                notes.push(format!(
-                    "{alg} is not an HMAC algorithm: it is verified with the issuer's public key, not a shared secret (Signet checks HS256, HS384 and HS512)"
-                ));
+            json_object(&raw, "header")
+        }) {
+            Ok(hdr) => Some(hdr),
+            Err(e) => {
+                problem = Some(e);
                 None
             }
         };
+        let typ_jwt = header
+            .as_ref()
+            .and_then(|hdr| hdr.get("typ"))
+            .is_some_and(|t| t == "JWT");
+        let payload = decode_segment(p, dialect, "claims").and_then(|(raw, lenient)| {
+            if lenient {
+                lenient_parts.push(PartKind::Payload);
+            }
+            match dialect {
+                JsonDialect::Python => json_object(&raw, "claims"),
+                // jws parses the payload when the header says typ JWT (and throws on non-JSON);
+                // otherwise jsonwebtoken keeps a payload that is not a JSON object as a string.
+                JsonDialect::JavaScript => {
+                    let text = String::from_utf8_lossy(&raw).into_owned();
+                    match pyjson::parse(&text) {
+                        Ok(v @ (Value::Object(_) | Value::Array(_))) => Ok(v),
+                        Err(e) if typ_jwt => Err(format!("the claims are not JSON ({e})")),
+                        _ => Ok(Value::String(text)),
+                    }
+                }
+            }
+        });
+        if let Err(e) = &payload
+            && e.contains("base64url")
+        {
+            problem.get_or_insert_with(|| e.clone());
+        }
+        let signature = if s.is_empty() {
+            if dialect == JsonDialect::JavaScript {
+                problem.get_or_insert_with(|| {
+                    "the signature is empty (jsonwebtoken: jwt signature is required)".into()
+                });
+            }
+            Vec::new()
+        } else {
+            match decode_segment(s, dialect, "signature") {
+                // jws compares the signature as text: a non-canonical spelling never matches.
+                Ok(_) if dialect == JsonDialect::JavaScript => s.as_bytes().to_vec(),
+                Ok((raw, lenient)) => {
+                    if lenient {
+                        lenient_parts.push(PartKind::Signature);
+                    }
+                    raw
+                }
+                Err(e) => {
+                    problem.get_or_insert(e);
+                    Vec::new()
+                }
+            }
+        };
+        if !lenient_parts.is_empty() {
+            notes.push("a segment is padded or not canonical base64url; PyJWT accepts '=' padding, jsonwebtoken does not".into());
+        }
+        let alg = header
+            .as_ref()
+            .and_then(|hdr| hdr.get("alg"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let mut digest = None;
+        if let Some(hdr) = &header {
+            if dialect == JsonDialect::Python {
+                if hdr.get("kid").is_some_and(|k| !k.is_string()) {
+                    problem.get_or_insert_with(|| "the kid header must be a string".into());
+                }
+                match hdr.get("crit") {
+                    None => {}
+                    Some(Value::Array(items)) if items.iter().all(|i| i == "b64") => {}
+                    Some(_) => {
+                        problem.get_or_insert_with(|| {
+                            "the crit header names extensions PyJWT does not support".into()
+                        });
+                    }
+                }
+            }
+            if hdr.get("b64") == Some(&Value::Bool(false)) {
+                problem.get_or_insert_with(|| {
+                    "the payload is detached (b64: false): not supported".into()
+                });
+            }
+            match alg_digest(&alg) {
+                Some(d) => digest = Some(d),
+                None if alg.is_empty() => {
+                    problem.get_or_insert_with(|| "the header has no alg".into());
+                }
+                None if alg.eq_ignore_ascii_case("none") => {
+                    problem.get_or_insert_with(|| {
+                        "the token is unsigned (alg: none): Signet never accepts it".into()
+                    });
+                }
+                None if alg_digest(&alg.to_ascii_uppercase()).is_some() => {
+                    problem.get_or_insert_with(|| {
+                        format!("alg {alg:?} is not a registered name (HS256, HS384 and HS512 are upper case)")
+                    });
+                }
+                None => {
+                    problem.get_or_insert_with(|| format!(
+                        "{alg} is not an HMAC algorithm: it is verified with the issuer's public key, not a shared secret (Signet checks HS256, HS384 and HS512)"
+                    ));
+                }
+            }
+        }
         if let (Some(want), Some(got)) = (params.digest, digest)
             && want != got
         {
-            problem = Some(format!(
+            notes.push(format!(
                 "the token says {alg} but only {} is allowed",
                 digest_alg(want).unwrap_or(want.name())
             ));
+            digest = None;
         }
         let signed_at = payload
             .as_ref()
             .ok()
-            .and_then(|c| numeric(c, "iat").ok().flatten());
+            .and_then(|c| numeric(c, "iat", dialect).ok().flatten())
+            .filter(|t| t.fract() == 0.0 && t.abs() < 9.0e15)
+            .map(|t| t as i64);
         let a = h.len();
         let b = a + 1 + p.len();
         let parts = vec![
@@ -188,9 +351,6 @@ impl CookieFormat for Jwt {
                 span: b + 1..value.len(),
             },
         ];
-        if s.is_empty() && problem.is_none() {
-            problem = Some("the signature is empty".into());
-        }
         Ok(Decoded {
             format: self.id(),
             value: value.to_string(),
@@ -202,20 +362,21 @@ impl CookieFormat for Jwt {
             digest,
             notes,
             problem,
-            lenient_parts: Vec::new(),
-            header: Some(header),
+            lenient_parts,
+            header,
             signed: 0..b,
-            signature: s.as_bytes().to_vec(),
+            signature,
         })
     }
 
     fn verifier(
         &self,
         keys: &[Secret],
-        _params: &FormatParams,
+        params: &FormatParams,
     ) -> Result<Box<dyn Verifier>, ParamError> {
         Ok(Box::new(JwtVerifier {
             keys: keys.to_vec(),
+            dialect: params.dialect.unwrap_or(JsonDialect::Python),
         }))
     }
 
@@ -264,7 +425,7 @@ impl CookieFormat for Jwt {
                 "the header says {alg} but --digest says {want}"
             )));
         }
-        let style = match params.dialect.unwrap_or(JsonDialect::JavaScript) {
+        let style = match params.dialect.unwrap_or(JsonDialect::Python) {
             JsonDialect::JavaScript => JsonStyle::JAVASCRIPT,
             JsonDialect::Python => JsonStyle::PYJWT,
         };
@@ -282,6 +443,7 @@ impl CookieFormat for Jwt {
 
 struct JwtVerifier {
     keys: Vec<Secret>,
+    dialect: JsonDialect,
 }
 
 impl Verifier for JwtVerifier {
@@ -292,25 +454,49 @@ impl Verifier for JwtVerifier {
             result.verdict = Verdict::Malformed(problem.clone());
             return result;
         }
-        let Some(digest) = decoded.digest else {
-            // An asymmetric algorithm: decoded, but there is no secret that could check it.
-            return result;
-        };
         if self.keys.is_empty() {
             return result;
         }
+        let Some(digest) = decoded.digest else {
+            // An HMAC algorithm the caller did not allow.
+            result.verdict = Verdict::BadSignature;
+            return result;
+        };
+        let python = self.dialect == JsonDialect::Python;
         let signing_input = decoded
             .value
             .as_bytes()
             .get(decoded.signed.clone())
             .unwrap_or_default();
         result.key_index = self.keys.iter().position(|k| {
-            let tag = KeyedMac::new(digest, k.expose()).tag(&[signing_input]);
-            ct_eq(b64url_nopad(tag.as_bytes()).as_bytes(), &decoded.signature)
+            // PyJWT refuses PEM/SSH keys as secrets; jsonwebtoken turns a PEM string into a key
+            // object that HS algorithms refuse.
+            if looks_asymmetric(k.expose()) {
+                return false;
+            }
+            let mac = KeyedMac::new(digest, k.expose());
+            if python {
+                mac.verify(&[signing_input], &decoded.signature)
+            } else {
+                let expected = b64url_nopad(mac.tag(&[signing_input]).as_bytes());
+                ct_eq(expected.as_bytes(), &decoded.signature)
+            }
         });
         if result.key_index.is_none() {
+            if self.keys.iter().any(|k| looks_asymmetric(k.expose())) {
+                result
+                    .notes
+                    .push("a PEM or SSH key is not an HMAC secret: the libraries refuse it".into());
+            }
             result.verdict = Verdict::BadSignature;
             return result;
+        }
+        if !decoded.lenient_parts.is_empty() {
+            result.notes.push(if python {
+                "accepted only because PyJWT reads '=' padding leniently; jsonwebtoken rejects it".into()
+            } else {
+                "accepted only because jsonwebtoken decodes base64 leniently (unused bits); PyJWT rejects it".into()
+            });
         }
         let claims = match &decoded.payload {
             Ok(c) => c,
@@ -319,57 +505,78 @@ impl Verifier for JwtVerifier {
                 return result;
             }
         };
-        let now = i128::from(opts.now);
-        let leeway = i128::from(opts.leeway_secs);
-        let claim = |name: &str| numeric(claims, name);
-        let (iat, nbf, exp) = match (claim("iat"), claim("nbf"), claim("exp")) {
-            (Ok(i), Ok(n), Ok(e)) => (i, n, e),
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-                result.verdict = Verdict::Malformed(format!("the signature is valid but {e}"));
-                return result;
-            }
-        };
-        if let Some(iat) = iat.map(i128::from)
-            && iat > now + leeway
-        {
-            result.verdict = Verdict::NotYetValid(format!(
-                "issued {} in the future (iat); PyJWT rejects that, jsonwebtoken does not",
-                human_duration(iat - now)
-            ));
-            return result;
-        }
-        if let Some(nbf) = nbf.map(i128::from)
-            && nbf > now + leeway
-        {
-            result.verdict = Verdict::NotYetValid(format!(
-                "not valid before {} (nbf, in {})",
-                crate::core::time::format_utc(nbf as i64),
-                human_duration(nbf - now)
-            ));
-            return result;
-        }
-        if let Some(exp) = exp.map(i128::from)
-            && exp <= now - leeway
-        {
-            result.verdict = Verdict::Expired(format!(
-                "expired {} ago (exp {})",
-                human_duration(now - exp),
-                crate::core::time::format_utc(exp as i64)
-            ));
-            return result;
-        }
-        if let (Some(max), Some(iat)) = (result.max_age_secs, iat.map(i128::from))
-            && now - iat > i128::from(max) + leeway
-        {
-            result.verdict = Verdict::Expired(format!(
-                "issued {} ago, older than the max age of {}",
-                human_duration(now - iat),
-                human_duration(i128::from(max))
-            ));
-            return result;
-        }
-        result.verdict = Verdict::Valid;
+        result.verdict = self.check_claims(claims, opts);
         result
+    }
+}
+
+impl JwtVerifier {
+    /// The claims, in the library's order (PyJWT: iat, nbf, exp, then the sub and jti types;
+    /// jsonwebtoken: nbf, exp, then maxAge on iat).
+    fn check_claims(&self, claims: &Value, opts: &VerifyOptions) -> Verdict {
+        // Seconds, as the libraries compute them (doubles; realistic times are exact).
+        let now = opts.now as f64;
+        let leeway = opts.leeway_secs as f64;
+        let python = self.dialect == JsonDialect::Python;
+        let span = |secs: f64| human_duration(secs.abs().min(1e15) as i128);
+        let claim = |name: &str| numeric(claims, name, self.dialect);
+        let malformed = |e: String| Verdict::Malformed(format!("the signature is valid but {e}"));
+        if !claims.is_object() {
+            return Verdict::Valid;
+        }
+        if python && claims.get("iat").is_some() {
+            match claim("iat") {
+                Err(e) => return malformed(e),
+                Ok(Some(iat)) if iat > now + leeway => {
+                    return Verdict::NotYetValid(format!(
+                        "issued {} in the future (iat); PyJWT rejects that, jsonwebtoken does not",
+                        span(iat - now)
+                    ));
+                }
+                Ok(_) => {}
+            }
+        }
+        match claim("nbf") {
+            Err(e) => return malformed(e),
+            Ok(Some(nbf)) if nbf > now + leeway => {
+                return Verdict::NotYetValid(format!(
+                    "not valid for another {} (nbf)",
+                    span(nbf - now)
+                ));
+            }
+            Ok(_) => {}
+        }
+        match claim("exp") {
+            Err(e) => return malformed(e),
+            // PyJWT: exp <= now - leeway; jsonwebtoken: now >= exp + clockTolerance.
+            Ok(Some(exp)) if now >= exp + leeway => {
+                return Verdict::Expired(format!("expired {} ago (exp)", span(now - exp)));
+            }
+            Ok(_) => {}
+        }
+        if let Some(max) = opts.max_age.resolve(None) {
+            match claim("iat") {
+                // jsonwebtoken: expired when now >= iat + maxAge + clockTolerance.
+                Ok(Some(iat)) if now >= iat + max as f64 + leeway => {
+                    return Verdict::Expired(format!(
+                        "issued {} ago, at or past the max age of {}",
+                        span(now - iat),
+                        human_duration(i128::from(max))
+                    ));
+                }
+                Ok(Some(_)) => {}
+                Ok(None) => return malformed("a max age needs an iat claim".into()),
+                Err(e) => return malformed(e),
+            }
+        }
+        if python {
+            for name in ["sub", "jti"] {
+                if claims.get(name).is_some_and(|v| !v.is_string()) {
+                    return malformed(format!("the {name} claim must be a string"));
+                }
+            }
+        }
+        Verdict::Valid
     }
 }
 
@@ -421,8 +628,11 @@ mod tests {
             .verifier(&key, &FormatParams::default())
             .expect("ok")
             .verify(&d, &VerifyOptions::at(0));
-        assert_eq!(got.verdict, Verdict::Unverified);
-        assert!(d.notes.iter().any(|n| n.contains("public key")));
+        assert!(
+            matches!(got.verdict, Verdict::Malformed(ref e) if e.contains("public key")),
+            "{:?}",
+            got.verdict
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::core::encoding::{b64std, b64url_nopad, py_a2b_base64};
+use crate::core::encoding::{b64std, b64url_nopad, node_b64decode};
 use crate::core::mac::{Digest, KeyedMac, ct_eq};
 use crate::core::model::{
     Decoded, FormatParams, Malformed, ParamError, Part, PartKind, SignError, Verdict, Verification,
@@ -36,17 +36,49 @@ fn split_pair(value: &str) -> Option<(&str, std::ops::Range<usize>, std::ops::Ra
     Some((name, value_start..first.len(), sig_start..value.len()))
 }
 
-/// cookie-session's body: base64 of JSON, else the plain string.
-fn load_payload(text: &str) -> Value {
-    if let Ok(raw) = py_a2b_base64(text.as_bytes())
-        && !text.is_empty()
-        && b64std(&raw) == text
-        && let Ok(json) = std::str::from_utf8(&raw)
-        && let Ok(v @ Value::Object(_)) = pyjson::parse(json)
-    {
-        return v;
+/// Whether the plain `cookies` variant is asked for (a string value), rather than cookie-session's
+/// base64 JSON body.
+fn plain(params: &FormatParams) -> Result<bool, ParamError> {
+    match params.variant.as_deref() {
+        None | Some("cookie-session") => Ok(false),
+        Some("cookies" | "raw") => Ok(true),
+        Some(other) => Err(ParamError(format!(
+            "keygrip has the variants cookie-session (default) and cookies, not {other:?}"
+        ))),
     }
-    Value::String(text.to_string())
+}
+
+/// cookie-session's body: `JSON.parse(Buffer.from(value, "base64").toString("utf8"))`. Returns
+/// the payload and whether the base64 was non-canonical (Node decodes it leniently).
+fn load_session(text: &str) -> (Result<Value, String>, bool) {
+    if text.is_empty() {
+        return (
+            Err(
+                "the session cookie is empty (cookie-session clears it with req.session = null)"
+                    .into(),
+            ),
+            false,
+        );
+    }
+    let raw = node_b64decode(text.as_bytes());
+    let lenient = b64std(&raw) != text;
+    let Ok(json) = std::str::from_utf8(&raw) else {
+        return (
+            Err("the session body is not base64 of UTF-8 JSON".into()),
+            lenient,
+        );
+    };
+    match pyjson::parse(json) {
+        Ok(v @ Value::Object(_)) => (Ok(v), lenient),
+        Ok(_) => (
+            Err("the session body is JSON but not an object".into()),
+            lenient,
+        ),
+        Err(e) => (
+            Err(format!("the session body is not base64 JSON ({e})")),
+            lenient,
+        ),
+    }
 }
 
 impl CookieFormat for Keygrip {
@@ -62,6 +94,10 @@ impl CookieFormat for Keygrip {
         Some("session")
     }
 
+    fn check_params(&self, params: &FormatParams) -> Result<(), ParamError> {
+        plain(params).map(|_| ())
+    }
+
     fn detect(&self, value: &str) -> u8 {
         let Some((_, _, sig)) = split_pair(value) else {
             return 0;
@@ -75,6 +111,7 @@ impl CookieFormat for Keygrip {
     }
 
     fn decode(&self, value: &str, params: &FormatParams) -> Result<Decoded, Malformed> {
+        let plain = plain(params).map_err(|e| Malformed(e.0))?;
         let Some((name, value_span, sig_span)) = split_pair(value) else {
             return Err(Malformed(
                 "keygrip cookies come in pairs: give both `name=value` and `name.sig=...` (a Cookie: header holding both)".into(),
@@ -88,6 +125,15 @@ impl CookieFormat for Keygrip {
             notes.push(format!("the pair is named {name:?}, not {expected:?}"));
         }
         let digest = params.digest.or_else(|| Digest::from_b64_len(sig.len()));
+        let body = &value[value_span.clone()];
+        let (payload, lenient) = if plain {
+            (Ok(Value::String(body.to_string())), false)
+        } else {
+            load_session(body)
+        };
+        if lenient {
+            notes.push("the session body is not canonical base64; cookie-session decodes it leniently and re-writes both cookies".into());
+        }
         let parts = vec![
             Part {
                 kind: PartKind::Marker,
@@ -111,7 +157,7 @@ impl CookieFormat for Keygrip {
             value: value.to_string(),
             cookie_name: Some(name.to_string()),
             parts,
-            payload: Ok(load_payload(&value[value_span.clone()])),
+            payload,
             signed_at: None,
             compressed: false,
             digest,
@@ -119,7 +165,11 @@ impl CookieFormat for Keygrip {
             problem: sig
                 .is_empty()
                 .then(|| "the .sig cookie is empty".to_string()),
-            lenient_parts: Vec::new(),
+            lenient_parts: if lenient {
+                vec![PartKind::Payload]
+            } else {
+                Vec::new()
+            },
             header: None,
             signed: 0..value_span.end,
             signature: sig.as_bytes().to_vec(),
@@ -144,17 +194,20 @@ impl CookieFormat for Keygrip {
         _timestamp: i64,
     ) -> Result<String, SignError> {
         let name = params.cookie_name.as_deref().unwrap_or("session");
+        let plain = plain(params).map_err(|e| SignError::Param(e.0))?;
         let value = match payload {
-            Value::String(s) => s.clone(),
-            Value::Object(_) => b64std(
+            Value::String(s) if plain => s.clone(),
+            Value::Object(_) if !plain => b64std(
                 pyjson::to_string(payload, JsonStyle::JAVASCRIPT)
                     .map_err(|e| SignError::Payload(e.to_string()))?
                     .as_bytes(),
             ),
             _ => {
-                return Err(SignError::Payload(
-                    "keygrip signs a string, or an object (cookie-session's JSON body)".into(),
-                ));
+                return Err(SignError::Payload(if plain {
+                    "the cookies variant signs a string".into()
+                } else {
+                    "cookie-session signs a JSON object (use the cookies variant for a plain string)".into()
+                }));
             }
         };
         let data = format!("{name}={value}");
@@ -195,13 +248,20 @@ impl Verifier for KeygripVerifier {
             );
             ct_eq(sig.as_bytes(), &decoded.signature)
         });
-        result.verdict = match result.key_index {
-            Some(0) => Verdict::Valid,
-            Some(_) => {
-                result.notes.push("signed with an older key: `cookies` accepts it and re-issues the .sig with keys[0]".into());
+        result.verdict = match (result.key_index, &decoded.payload) {
+            (None, _) => Verdict::BadSignature,
+            (Some(_), Err(e)) => Verdict::Malformed(format!("the signature is valid but {e}")),
+            (Some(i), Ok(_)) => {
+                if i > 0 {
+                    result.notes.push("signed with an older key: `cookies` accepts it and re-issues the .sig with keys[0]".into());
+                }
+                if !decoded.lenient_parts.is_empty() {
+                    result
+                        .notes
+                        .push("accepted only because Node decodes base64 leniently".into());
+                }
                 Verdict::Valid
             }
-            None => Verdict::BadSignature,
         };
         result
     }
