@@ -74,6 +74,8 @@ fn verify(format: &str, cookie: &str, keys: &[Secret]) -> core::Inspection {
         decoded,
         verification,
         alternatives: Vec::new(),
+        reason: None,
+        ties: Vec::new(),
     }
 }
 
@@ -163,7 +165,7 @@ proptest! {
         for input in [text.as_str(), lossy.as_str()] {
             let _ = core::inspect(input, &InspectRequest { format: None, keys: &keys, params: FormatParams::default() }, &VerifyOptions::at(NOW));
             for format in FORMATS {
-                let _ = format.detect(input);
+                let _ = format.detect(input, &params());
                 let _ = core::inspect(input, &InspectRequest { format: Some(format.id()), keys: &keys, params: params() }, &VerifyOptions::at(NOW));
             }
         }

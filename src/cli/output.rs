@@ -57,6 +57,8 @@ pub fn inspection_value(i: &Inspection, keys: &KeyList) -> Value {
         "max_age": v.max_age_secs,
         "header": decoded.and_then(|d| d.header.clone()),
         "alternatives": i.alternatives,
+        "ties": i.ties,
+        "reason": i.reason,
         "notes": notes,
     })
 }
@@ -80,6 +82,16 @@ pub(super) fn inspection_text(i: &Inspection, keys: &KeyList, now: i64) -> io::R
                 write!(out, " (also fits: {})", i.alternatives.join(", "))?;
             }
             writeln!(out)?;
+            if let Some(reason) = &i.reason {
+                writeln!(out, "          {reason}")?;
+            }
+            if !i.ties.is_empty() {
+                writeln!(
+                    out,
+                    "Tie       the same key also verifies it as {}: the shapes are identical, so the key cannot tell them apart (the cookie's name may)",
+                    i.ties.join(", ")
+                )?;
+            }
         }
         None => writeln!(out, "Format    not recognised")?,
     }

@@ -49,9 +49,10 @@ pub trait CookieFormat: Send + Sync {
         Ok(())
     }
 
-    /// How confident (0 = not this format, 100 = certain) that `value` is of this format,
-    /// judged without a key. Never panics, whatever the bytes.
-    fn detect(&self, value: &str) -> u8;
+    /// Whether `value` fits this format's shape (with the given parameter overrides), how well
+    /// (1 = barely, 100 = certainly) and why, judged without a key: never a claim that a
+    /// signature is valid. `None` when it does not decode at all. Never panics.
+    fn detect(&self, value: &str, params: &FormatParams) -> Option<Detection>;
 
     /// Splits and decodes `value` without a key. The result is untrusted.
     fn decode(&self, value: &str, params: &FormatParams) -> Result<Decoded, Malformed>;
@@ -73,6 +74,49 @@ pub trait CookieFormat: Send + Sync {
         params: &FormatParams,
         timestamp: i64,
     ) -> Result<String, SignError>;
+}
+
+/// Why a value looks like a format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detection {
+    /// 1 (barely) to 100 (certainly).
+    pub score: u8,
+    /// A sentence: "3 '.'-separated parts: payload, 6-char timestamp (...), 27-char signature (sha1)".
+    pub reason: String,
+}
+
+impl Detection {
+    /// A detection with `score` clamped into 1..=100 and the shape of `decoded` after `what`.
+    pub fn new(score: i32, what: &str, decoded: &Decoded) -> Self {
+        Self {
+            score: score.clamp(1, 100) as u8,
+            reason: format!("{what}: {}", shape(decoded)),
+        }
+    }
+}
+
+/// The shape of a decoded cookie in words: its parts, timestamp and signature length.
+pub fn shape(d: &Decoded) -> String {
+    let mut parts = Vec::new();
+    for p in &d.parts {
+        let n = d.part_text(p).chars().count();
+        match p.kind {
+            PartKind::Separator | PartKind::Marker => {}
+            PartKind::Timestamp => match d.signed_at {
+                Some(ts) => parts.push(format!("{n}-char timestamp ({})", time::format_utc(ts))),
+                None => parts.push(format!("{n}-char timestamp")),
+            },
+            PartKind::Signature => match d.digest {
+                Some(digest) => parts.push(format!("{n}-char signature ({digest})")),
+                None => parts.push(format!("{n}-char signature")),
+            },
+            kind => parts.push(format!("{n}-char {}", kind.name())),
+        }
+    }
+    if d.compressed {
+        parts.push("zlib-compressed".into());
+    }
+    parts.join(", ")
 }
 
 /// A key list prepared for one format and parameter set; verifies any number of cookies.
@@ -106,7 +150,7 @@ pub fn format_by_id(id: &str) -> Option<&'static dyn CookieFormat> {
 }
 
 /// A format that fits a pasted cookie, with how well.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Ranked {
     /// The format.
     pub format: &'static dyn CookieFormat,
@@ -114,6 +158,8 @@ pub struct Ranked {
     pub candidate: usize,
     /// Detection confidence, name bonus included.
     pub score: u8,
+    /// Why.
+    pub reason: String,
 }
 
 impl std::fmt::Debug for Ranked {
@@ -129,21 +175,31 @@ impl std::fmt::Debug for Ranked {
 }
 
 /// Ranks every (candidate, format) pair of a paste, best first.
-pub fn detect(candidates: &[input::Candidate]) -> Vec<Ranked> {
+pub fn detect(candidates: &[input::Candidate], params: &FormatParams) -> Vec<Ranked> {
     let mut ranked = Vec::new();
     for (i, c) in candidates.iter().enumerate() {
+        let mut p = params.clone();
+        if p.cookie_name.is_none() {
+            p.cookie_name.clone_from(&c.name);
+        }
         for &format in FORMATS {
-            let mut score = u16::from(format.detect(&c.value));
-            if score == 0 {
+            let Some(found) = format.detect(&c.value, &p) else {
                 continue;
-            }
+            };
+            let mut score = u16::from(found.score);
+            let mut reason = found.reason;
             if c.name.is_some() && c.name.as_deref() == format.default_cookie_name() {
                 score += 10;
+                reason.push_str(&format!(
+                    "; named {:?}",
+                    c.name.as_deref().unwrap_or_default()
+                ));
             }
             ranked.push(Ranked {
                 format,
                 candidate: i,
                 score: score.min(100) as u8,
+                reason,
             });
         }
     }
@@ -176,6 +232,12 @@ pub struct Inspection {
     pub verification: Verification,
     /// Other formats the paste also fits, best first.
     pub alternatives: Vec<&'static str>,
+    /// Why the format was chosen (detection's reason), when it was detected.
+    pub reason: Option<String>,
+    /// Other formats under which a given key verifies this same cookie too: a genuine tie
+    /// (Flask and itsdangerous-timed with `key_derivation=none`, a TimestampSigner value read
+    /// as a plain Signer, ...). Verification cannot tell them apart; the cookie's name may.
+    pub ties: Vec<&'static str>,
 }
 
 /// Parses, detects (unless a format is given), decodes and verifies a paste.
@@ -185,7 +247,7 @@ pub fn inspect(
     opts: &VerifyOptions,
 ) -> Result<Inspection, ParamError> {
     let candidates = input::parse(text);
-    let mut params = req.params.clone();
+    let params = req.params.clone();
     if let Some(id) = req.format {
         let format =
             format_by_id(id).ok_or_else(|| ParamError(format!("unknown format {id:?}")))?;
@@ -222,6 +284,8 @@ pub fn inspect(
                                 decoded: Some(decoded),
                                 verification,
                                 alternatives: Vec::new(),
+                                reason: None,
+                                ties: Vec::new(),
                             },
                         ));
                     }
@@ -247,10 +311,12 @@ pub fn inspect(
             decoded: None,
             verification: Verification::new(Verdict::Malformed(error)),
             alternatives: Vec::new(),
+            reason: None,
+            ties: Vec::new(),
         });
     }
 
-    let ranked = detect(&candidates);
+    let ranked = detect(&candidates, &params);
     if ranked.is_empty() {
         let error = if candidates.is_empty() {
             "empty input: paste a cookie value or a Cookie: header".to_string()
@@ -263,10 +329,22 @@ pub fn inspect(
             decoded: None,
             verification: Verification::new(Verdict::Malformed(error)),
             alternatives: Vec::new(),
+            reason: None,
+            ties: Vec::new(),
         });
     }
-    let mut best: Option<(Ranked, Decoded, Verification)> = None;
-    for r in &ranked {
+    // With keys, the best-ranked reading that a key verifies wins; every other reading of the
+    // same cookie that a key also verifies is a tie. Without keys, the best-ranked reading.
+    let mut best: Option<(usize, Decoded, Verification)> = None;
+    let mut ties = Vec::new();
+    for (rank, r) in ranked.iter().enumerate() {
+        // Once a key verified a reading, only other readings of the same cookie can tie.
+        if let Some((b, _, v)) = &best
+            && v.key_index.is_some()
+            && ranked[*b].candidate != r.candidate
+        {
+            continue;
+        }
         let c = &candidates[r.candidate];
         let mut p = params.clone();
         if p.cookie_name.is_none() {
@@ -280,21 +358,40 @@ pub fn inspect(
         };
         let verification = verifier.verify(&decoded, opts);
         let key_matched = verification.key_index.is_some();
-        let well_formed = !matches!(verification.verdict, Verdict::Malformed(_));
-        let better = match &best {
-            None => true,
-            Some((_, _, v)) => {
-                key_matched || (well_formed && matches!(v.verdict, Verdict::Malformed(_)))
+        match &best {
+            Some((b, _, v)) if v.key_index.is_some() => {
+                let same_cookie = ranked[*b].candidate == r.candidate;
+                if key_matched && same_cookie && ranked[*b].format.id() != r.format.id() {
+                    // A reading whose payload also loads beats one whose payload does not.
+                    let upgrade = matches!(v.verdict, Verdict::Malformed(_))
+                        && !matches!(verification.verdict, Verdict::Malformed(_));
+                    let loser = if upgrade {
+                        ranked[*b].format.id()
+                    } else {
+                        r.format.id()
+                    };
+                    if !ties.contains(&loser) {
+                        ties.push(loser);
+                    }
+                    if upgrade {
+                        ties.retain(|t| *t != r.format.id());
+                        best = Some((rank, decoded, verification));
+                    }
+                }
             }
-        };
-        if better {
-            best = Some((*r, decoded, verification));
+            Some((_, _, v)) => {
+                let well_formed = !matches!(verification.verdict, Verdict::Malformed(_));
+                if key_matched || (well_formed && matches!(v.verdict, Verdict::Malformed(_))) {
+                    best = Some((rank, decoded, verification));
+                }
+            }
+            None => best = Some((rank, decoded, verification)),
         }
-        if key_matched || req.keys.is_empty() {
+        if req.keys.is_empty() {
             break;
         }
     }
-    let Some((chosen, decoded, verification)) = best else {
+    let Some((chosen_rank, decoded, verification)) = best else {
         return Ok(Inspection {
             format: None,
             candidate: candidates.into_iter().next(),
@@ -303,8 +400,11 @@ pub fn inspect(
                 "not recognised as any supported cookie format".into(),
             )),
             alternatives: Vec::new(),
+            reason: None,
+            ties: Vec::new(),
         });
     };
+    let chosen = &ranked[chosen_rank];
     // Alternatives: other formats that fit the same cookie nearly as well (70% of the score).
     let mut alternatives = Vec::new();
     for r in &ranked {
@@ -317,12 +417,18 @@ pub fn inspect(
             alternatives.push(id);
         }
     }
-    params.cookie_name = None;
+    for t in &ties {
+        if !alternatives.contains(t) {
+            alternatives.push(t);
+        }
+    }
     Ok(Inspection {
         format: Some(chosen.format.id()),
         candidate: Some(candidates[chosen.candidate].clone()),
         decoded: Some(decoded),
         verification,
         alternatives,
+        reason: Some(chosen.reason.clone()),
+        ties,
     })
 }

@@ -32,7 +32,7 @@ use crate::core::model::{
 use crate::core::pyjson::{self, JsonStyle};
 use crate::core::secret::Secret;
 use crate::core::time::human_duration;
-use crate::core::{CookieFormat, Verifier};
+use crate::core::{CookieFormat, Detection, Verifier};
 
 /// `SESSION_COOKIE_AGE`'s default (two weeks).
 pub const SESSION_MAX_AGE: u64 = 1_209_600;
@@ -264,44 +264,52 @@ impl CookieFormat for Django {
         self.config(params).map(|_| ())
     }
 
-    fn detect(&self, value: &str) -> u8 {
-        let params = FormatParams {
-            cookie_name: Some("cookie".into()),
-            ..FormatParams::default()
-        };
-        let Ok(d) = self.decode(value, &params) else {
-            return 0;
-        };
+    fn detect(&self, value: &str, params: &FormatParams) -> Option<Detection> {
+        let mut params = params.clone();
+        if self.kind == Kind::Cookie && params.cookie_name.is_none() {
+            params.cookie_name = Some("cookie".into());
+        }
+        let d = self.decode(value, &params).ok()?;
+        let mut score: i32 = 15;
+        if d.signature.len() == 43 {
+            score += 25;
+        } else if Digest::from_b64_len(d.signature.len()).is_some() {
+            score += 15;
+        }
         if d.problem.is_some() {
-            return 0;
+            score -= 15;
         }
-        let sig_ok = matches!(d.signature.len(), 43 | 27);
-        let mut score: i32 = if sig_ok { 30 } else { 0 };
-        let plausible_time = d
-            .signed_at
-            .is_some_and(|t| (946_684_800..4_102_444_800).contains(&t));
-        if self.timed() {
-            if !plausible_time {
-                return 0;
+        if let Some(ts) = d.signed_at {
+            score += if (946_684_800..4_102_444_800).contains(&ts) {
+                25
+            } else {
+                15
+            };
+        }
+        let what = match self.kind {
+            Kind::Signer => "a value and a Django signature",
+            Kind::TimestampSigner => {
+                score += 2;
+                "a value, a base62 timestamp and a Django signature"
             }
-            score += 20;
-        }
-        match self.kind {
-            Kind::Signer => score += 5,
-            Kind::TimestampSigner => score += 5,
-            Kind::Cookie => score += 8,
+            Kind::Cookie => {
+                score += 3;
+                "a cookie value, a base62 timestamp and a Django signature"
+            }
             Kind::Signing | Kind::Session => {
                 if d.payload.is_err() {
-                    return 0;
+                    score -= 10;
+                    "base64 that is not JSON"
+                } else if self.kind == Kind::Session {
+                    score += 22;
+                    "URL-safe base64 JSON, a base62 timestamp and a Django signature"
+                } else {
+                    score += 20;
+                    "URL-safe base64 JSON, a base62 timestamp and a Django signature"
                 }
-                score += if self.kind == Kind::Session { 25 } else { 22 };
             }
-        }
-        // Django signatures are SHA-256 by default: 43 characters.
-        if d.signature.len() == 43 {
-            score += 5;
-        }
-        score.clamp(0, 100) as u8
+        };
+        Some(Detection::new(score, what, &d))
     }
 
     fn decode(&self, value: &str, params: &FormatParams) -> Result<Decoded, Malformed> {

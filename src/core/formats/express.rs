@@ -16,7 +16,7 @@ use crate::core::model::{
     VerifyOptions,
 };
 use crate::core::secret::Secret;
-use crate::core::{CookieFormat, Verifier};
+use crate::core::{CookieFormat, Detection, Verifier};
 
 /// The Express format.
 #[derive(Debug, Clone, Copy)]
@@ -69,26 +69,22 @@ impl CookieFormat for Express {
         true
     }
 
-    fn detect(&self, value: &str) -> u8 {
-        let Ok(d) = self.decode(value, &FormatParams::default()) else {
-            return 0;
-        };
-        if d.problem.is_some() {
-            return 0;
-        }
-        let prefixed = d.parts.first().is_some_and(|p| p.kind == PartKind::Marker);
+    fn detect(&self, value: &str, params: &FormatParams) -> Option<Detection> {
+        let d = self.decode(value, params).ok()?;
         let sig = d.parts.last().map(|p| d.part_text(p)).unwrap_or_default();
         let sig_shape = sig.len() == 43
             && sig
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
-        match (prefixed, sig_shape) {
-            (true, true) => 85,
-            (true, false) => 40,
-            (false, true) if sig.contains(['+', '/']) => 50,
-            (false, true) => 25,
-            (false, false) => 0,
+        let mut score = if sig_shape { 80 } else { 35 };
+        if d.problem.is_some() {
+            score -= 20;
         }
+        Some(Detection::new(
+            score,
+            "the s: prefix of cookie-parser / express-session and a cookie-signature HMAC-SHA256",
+            &d,
+        ))
     }
 
     fn check_params(&self, params: &FormatParams) -> Result<(), ParamError> {

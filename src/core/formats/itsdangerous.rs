@@ -31,7 +31,7 @@ use crate::core::model::{
 };
 use crate::core::pyjson::{self, JsonStyle};
 use crate::core::secret::Secret;
-use crate::core::{CookieFormat, Verifier};
+use crate::core::{CookieFormat, Detection, Verifier};
 
 /// Flask's default `PERMANENT_SESSION_LIFETIME` (31 days), applied to every session.
 pub const FLASK_MAX_AGE: u64 = 31 * 24 * 3600;
@@ -322,14 +322,9 @@ impl CookieFormat for ItsDangerous {
         self.config(params).map(|_| ())
     }
 
-    fn detect(&self, value: &str) -> u8 {
-        let Ok(decoded) = self.decode(value, &FormatParams::default()) else {
-            return 0;
-        };
+    fn detect(&self, value: &str, params: &FormatParams) -> Option<Detection> {
+        let decoded = self.decode(value, params).ok()?;
         let sig_len = decoded.signature.len();
-        let sig_ok = Digest::from_len(sig_len).is_some()
-            && decoded.lenient_parts.is_empty()
-            && decoded.problem.is_none();
         let payload_text = decoded
             .parts
             .iter()
@@ -339,66 +334,78 @@ impl CookieFormat for ItsDangerous {
         let plausible_time = decoded
             .signed_at
             .is_some_and(|t| (946_684_800..4_102_444_800).contains(&t));
-        let mut score: i32 = if sig_ok { 30 } else { 5 };
-        match self.kind {
-            Kind::Signer => score += 5,
-            Kind::TimestampSigner => {
-                if plausible_time {
-                    score += 15;
-                }
-            }
+        let mut score: i32 = 20;
+        if Digest::from_len(sig_len).is_some() {
+            score += 20;
+        }
+        if !decoded.lenient_parts.is_empty() {
+            score -= 5;
+        }
+        if decoded.problem.is_some() {
+            score -= 15;
+        }
+        // A timestamp makes a reading more specific than the bare Signer's.
+        if decoded.signed_at.is_some() {
+            score += if plausible_time { 25 } else { 15 };
+        }
+        let what = match self.kind {
+            Kind::Signer => "a value and a signature".to_string(),
+            Kind::TimestampSigner => "a value, a timestamp and a signature".to_string(),
             Kind::Serializer => {
                 if decoded.payload.is_ok() && payload_text.starts_with(['{', '[', '"']) {
-                    score += 25;
+                    score += 20;
+                    "plain JSON and a signature".to_string()
+                } else {
+                    score -= 10;
+                    "a signature over text that is not JSON".to_string()
                 }
             }
             Kind::UrlSafe | Kind::Timed | Kind::Flask | Kind::Starlette => {
                 let Ok(payload) = &decoded.payload else {
-                    return 0;
+                    return Some(Detection::new(
+                        score - 10,
+                        "base64 that is not JSON",
+                        &decoded,
+                    ));
                 };
-                if self.timed() && !plausible_time {
-                    score -= 10;
-                }
-                if self.timed() {
-                    score += 20;
-                }
+                score += 20;
                 let body = payload_text.trim_start_matches('.');
                 let std_b64 = body.contains(['+', '/', '=']);
-                let json = match self.load_payload(payload_text).0 {
-                    Ok(_) => decoded_json_text(payload_text, self.codec()),
-                    Err(_) => None,
-                };
+                let json = decoded_json_text(payload_text, self.codec());
                 let spaced = json
                     .as_deref()
                     .is_some_and(|j| j.contains("\": ") || j.contains(", \""));
                 match self.kind {
-                    Kind::Starlette => {
-                        if std_b64 || spaced {
-                            score += 30;
-                        } else {
-                            score -= 5;
-                        }
-                    }
-                    _ if std_b64 => return 0,
-                    Kind::Flask => {
-                        // Flask writes ASCII-only JSON with sorted keys and its SHA-1 signature.
-                        let canonical = pyjson::to_string(payload, JsonStyle::FLASK).ok();
-                        if json.is_some() && json == canonical {
-                            score += 25;
-                        } else {
-                            score += 5;
-                        }
-                        if sig_len == 20 {
-                            score += 5;
-                        }
-                    }
-                    _ => {
+                    Kind::Starlette if std_b64 || spaced => {
                         score += 15;
+                        "standard base64 of JSON with Python's default spacing".to_string()
                     }
+                    Kind::Starlette => {
+                        score -= 5;
+                        "base64 JSON".to_string()
+                    }
+                    _ if std_b64 => {
+                        score -= 15;
+                        "standard-alphabet base64 (URL-safe serializers write - and _)".to_string()
+                    }
+                    Kind::Flask => {
+                        // Flask writes ASCII-only JSON with sorted keys, signed with SHA-1.
+                        let canonical = pyjson::to_string(payload, JsonStyle::FLASK).ok();
+                        if sig_len == 20 {
+                            score += 3;
+                        }
+                        if json.is_some() && json == canonical {
+                            score += 10;
+                            "compact, key-sorted, ASCII-escaped JSON as Flask writes it".to_string()
+                        } else {
+                            "URL-safe base64 JSON".to_string()
+                        }
+                    }
+                    _ => "URL-safe base64 JSON".to_string(),
                 }
             }
-        }
-        score.clamp(0, 100) as u8
+        };
+        Some(Detection::new(score, &what, &decoded))
     }
 
     fn decode(&self, value: &str, params: &FormatParams) -> Result<Decoded, Malformed> {

@@ -23,7 +23,7 @@ use crate::core::model::{
 use crate::core::pyjson::{self, JsonStyle};
 use crate::core::secret::Secret;
 use crate::core::time::human_duration;
-use crate::core::{CookieFormat, Verifier};
+use crate::core::{CookieFormat, Detection, Verifier};
 
 /// The JWT format.
 #[derive(Debug, Clone, Copy)]
@@ -164,25 +164,21 @@ impl CookieFormat for Jwt {
         "JSON Web Token, HS256 / HS384 / HS512"
     }
 
-    fn detect(&self, value: &str) -> u8 {
-        let Ok(d) = self.decode(value, &FormatParams::default()) else {
-            return 0;
-        };
+    fn detect(&self, value: &str, params: &FormatParams) -> Option<Detection> {
+        let d = self.decode(value, params).ok()?;
         // A JWT header names its algorithm; a Flask cookie's JSON body does not.
-        let Some(alg) = d
-            .header
-            .as_ref()
-            .and_then(|h| h.get("alg"))
-            .and_then(Value::as_str)
-        else {
-            return 0;
-        };
+        let alg = d.header.as_ref()?.get("alg")?.as_str()?.to_string();
         let typed = d.header.as_ref().and_then(|h| h.get("typ")).is_some();
-        match (alg_digest(alg).is_some(), typed) {
+        let score = match (alg_digest(&alg).is_some(), typed) {
             (true, true) => 95,
             (true, false) => 85,
             (false, _) => 70,
-        }
+        };
+        Some(Detection::new(
+            score,
+            &format!("a JOSE header with alg {alg}"),
+            &d,
+        ))
     }
 
     fn decode(&self, value: &str, params: &FormatParams) -> Result<Decoded, Malformed> {

@@ -16,7 +16,7 @@ use crate::core::model::{
 };
 use crate::core::pyjson::{self, JsonStyle};
 use crate::core::secret::Secret;
-use crate::core::{CookieFormat, Verifier};
+use crate::core::{CookieFormat, Detection, Verifier};
 
 /// The keygrip format.
 #[derive(Debug, Clone, Copy)]
@@ -98,16 +98,18 @@ impl CookieFormat for Keygrip {
         plain(params).map(|_| ())
     }
 
-    fn detect(&self, value: &str) -> u8 {
-        let Some((_, _, sig)) = split_pair(value) else {
-            return 0;
-        };
-        let sig = &value[sig];
-        let shaped = matches!(sig.len(), 27 | 43 | 64 | 86)
-            && sig
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if shaped { 95 } else { 60 }
+    fn detect(&self, value: &str, params: &FormatParams) -> Option<Detection> {
+        let d = self.decode(value, params).ok()?;
+        let shaped = Digest::from_b64_len(d.signature.len()).is_some()
+            && d.signature
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let score = if shaped { 95 } else { 60 } - if d.payload.is_err() { 10 } else { 0 };
+        Some(Detection::new(
+            score,
+            "a cookie with its name.sig companion (keygrip)",
+            &d,
+        ))
     }
 
     fn decode(&self, value: &str, params: &FormatParams) -> Result<Decoded, Malformed> {
