@@ -83,11 +83,23 @@ pub fn py_a2b_base64(text: &[u8]) -> Result<Vec<u8>, B64Error> {
     }
 }
 
+/// [`itsdangerous_b64decode`], also saying whether `text` was the canonical unpadded URL-safe
+/// spelling of the bytes (the common case, decoded on a fast path).
+pub fn itsdangerous_b64decode_checked(text: &[u8]) -> Result<(Vec<u8>, bool), B64Error> {
+    match URL_SAFE_NO_PAD.decode(text) {
+        Ok(bytes) => Ok((bytes, true)),
+        Err(_) => itsdangerous_b64decode(text).map(|bytes| (bytes, false)),
+    }
+}
+
 /// itsdangerous's `base64_decode` as `unsign` calls it, on bytes: padding is added for the raw
 /// byte length, the URL-safe alphabet is translated to the standard one (so `+` and `/` are
 /// accepted too), then Python's lenient decoder skips every byte outside the alphabet
 /// (non-ASCII bytes included).
 pub fn itsdangerous_b64decode(text: &[u8]) -> Result<Vec<u8>, B64Error> {
+    if let Ok(bytes) = URL_SAFE_NO_PAD.decode(text) {
+        return Ok(bytes);
+    }
     let pad = (4 - text.len() % 4) % 4;
     let buf: Vec<u8> = text
         .iter()
@@ -188,7 +200,21 @@ pub enum InflateError {
 /// `zlib.decompress(data)`, refusing output beyond `limit` bytes. Like Python's, it rejects a
 /// stream that ends before its end marker and ignores bytes after it.
 pub fn zlib_decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, InflateError> {
-    let mut d = flate2::Decompress::new(true);
+    thread_local! {
+        // One inflater (and its 32 KiB window) per thread, reset for every stream.
+        static INFLATER: std::cell::RefCell<flate2::Decompress> =
+            std::cell::RefCell::new(flate2::Decompress::new(true));
+    }
+    INFLATER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut d) => {
+            d.reset(true);
+            inflate(&mut d, data, limit)
+        }
+        Err(_) => inflate(&mut flate2::Decompress::new(true), data, limit),
+    })
+}
+
+fn inflate(d: &mut flate2::Decompress, data: &[u8], limit: usize) -> Result<Vec<u8>, InflateError> {
     let mut out: Vec<u8> = Vec::with_capacity(data.len().saturating_mul(4).min(limit) + 64);
     loop {
         if out.len() == out.capacity() {
@@ -328,6 +354,18 @@ mod tests {
         assert_eq!(
             itsdangerous_b64decode("YWJjé".as_bytes()).as_deref(),
             Ok(&b"abc"[..])
+        );
+        assert_eq!(
+            itsdangerous_b64decode_checked(b"YWJj"),
+            Ok((b"abc".to_vec(), true))
+        );
+        assert_eq!(
+            itsdangerous_b64decode_checked(b"YWJj="),
+            Ok((b"abc".to_vec(), false))
+        );
+        assert_eq!(
+            itsdangerous_b64decode_checked(b"YR"),
+            Ok((b"a".to_vec(), false))
         );
         // The unused low bits of the last character are ignored.
         assert_eq!(itsdangerous_b64decode(b"YQ").as_deref(), Ok(&b"a"[..]));

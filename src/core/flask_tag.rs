@@ -32,6 +32,87 @@ pub enum FlaskValue {
 
 const TAGS: [&str; 6] = [" di", " t", " b", " m", " u", " d"];
 
+/// What an untagged value is, as far as the tags' own checks care.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// A dict with this many members.
+    Dict(usize),
+    /// A list.
+    List,
+    /// A plain string.
+    Str,
+    /// Anything else (numbers, tuples, bytes, ...).
+    Other,
+}
+
+/// Whether Flask could load `value` (every tag converts), without building the typed tree:
+/// the bulk-verification path calls this for every cookie.
+pub fn check(value: &Value) -> Result<(), String> {
+    shape(value, 0).map(|_| ())
+}
+
+fn shape(value: &Value, depth: usize) -> Result<Shape, String> {
+    if depth > 256 {
+        return Err("nested too deeply".into());
+    }
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                shape(item, depth + 1)?;
+            }
+            Ok(Shape::List)
+        }
+        Value::Object(map) => {
+            let mut only = None;
+            for (k, v) in map {
+                only = Some((k, v, shape(v, depth + 1)?));
+            }
+            match only {
+                Some((tag, inner, inner_shape))
+                    if map.len() == 1 && TAGS.contains(&tag.as_str()) =>
+                {
+                    tag_shape(tag, inner, inner_shape)
+                }
+                _ => Ok(Shape::Dict(map.len())),
+            }
+        }
+        Value::String(_) => Ok(Shape::Str),
+        _ => Ok(Shape::Other),
+    }
+}
+
+/// The same rules as [`to_python`], on shapes.
+fn tag_shape(tag: &str, inner: &Value, inner_shape: Shape) -> Result<Shape, String> {
+    let text = || inner.as_str().filter(|_| inner_shape == Shape::Str);
+    match tag {
+        " di" => match inner_shape {
+            Shape::Dict(n) if n > 0 => Ok(Shape::Dict(1)),
+            _ => Err("\" di\" must hold a non-empty object".into()),
+        },
+        " t" => match inner_shape {
+            Shape::List | Shape::Str | Shape::Dict(_) => Ok(Shape::Other),
+            Shape::Other => Err("\" t\" must hold a list".into()),
+        },
+        " b" => match text().filter(|s| s.is_ascii()) {
+            Some(s) => py_a2b_base64(s.as_bytes())
+                .map(|_| Shape::Other)
+                .map_err(|e| format!("\" b\" is not base64: {e}")),
+            None => Err("\" b\" must hold an ASCII base64 string".into()),
+        },
+        " m" => Ok(Shape::Other),
+        " d" => match text() {
+            Some(_) => Ok(Shape::Other),
+            None => Err("\" d\" must hold a string".into()),
+        },
+        " u" => match text() {
+            Some(s) if parse_uuid(s).is_some() => Ok(Shape::Other),
+            Some(s) => Err(format!("\" u\" is not a UUID: {s:?}")),
+            None => Err("\" u\" must hold a string".into()),
+        },
+        _ => Err(format!("unknown tag {tag:?}")),
+    }
+}
+
 /// `TaggedJSONSerializer._untag_scan`: children first, then the object itself.
 pub fn untag(value: &Value) -> Result<FlaskValue, String> {
     untag_depth(value, 0)
@@ -77,19 +158,35 @@ fn to_python(tag: &str, inner: FlaskValue) -> Result<FlaskValue, String> {
             }
             _ => Err("\" di\" must hold a non-empty object".into()),
         },
+        // tuple(value): a list, or the characters of a string, or the keys of a dict.
         " t" => match inner {
             FlaskValue::List(items) => Ok(FlaskValue::Tuple(items)),
+            FlaskValue::Plain(Value::String(s)) => Ok(FlaskValue::Tuple(
+                s.chars()
+                    .map(|c| FlaskValue::Plain(Value::String(c.to_string())))
+                    .collect(),
+            )),
+            FlaskValue::Dict(fields) => Ok(FlaskValue::Tuple(
+                fields
+                    .into_iter()
+                    .map(|(k, _)| FlaskValue::Plain(Value::String(k)))
+                    .collect(),
+            )),
             _ => Err("\" t\" must hold a list".into()),
         },
+        // b64decode wants an ASCII string.
         " b" => match inner {
-            FlaskValue::Plain(Value::String(s)) => py_a2b_base64(s.as_bytes())
+            FlaskValue::Plain(Value::String(s)) if s.is_ascii() => py_a2b_base64(s.as_bytes())
                 .map(FlaskValue::Bytes)
                 .map_err(|e| format!("\" b\" is not base64: {e}")),
-            _ => Err("\" b\" must hold a base64 string".into()),
+            _ => Err("\" b\" must hold an ASCII base64 string".into()),
         },
+        // Markup(value) takes anything and keeps str(value).
         " m" => match inner {
-            FlaskValue::Plain(Value::String(s)) => Ok(FlaskValue::Markup(s)),
-            _ => Err("\" m\" must hold a string".into()),
+            FlaskValue::Plain(Value::String(s)) | FlaskValue::Markup(s) => {
+                Ok(FlaskValue::Markup(s))
+            }
+            other => Ok(FlaskValue::Markup(other.python_repr())),
         },
         " u" => match inner {
             FlaskValue::Plain(Value::String(s)) => parse_uuid(&s)
@@ -270,10 +367,33 @@ mod tests {
 
     #[test]
     fn bad_tags_are_errors() {
-        assert!(untag(&json!({" b": "A"})).is_err());
-        assert!(untag(&json!({" u": "nope"})).is_err());
-        assert!(untag(&json!({" t": 1})).is_err());
-        assert!(untag(&json!({" di": 1})).is_err());
+        for bad in [
+            json!({" b": "A"}),
+            json!({" u": "nope"}),
+            json!({" t": 1}),
+            json!({" di": 1}),
+            json!({" di": {" t": [1]}}),
+            json!({" di": {}}),
+            json!({" d": 5}),
+            json!({" b": "é"}),
+            json!([{"a": {" b": 5}}]),
+        ] {
+            assert!(untag(&bad).is_err(), "{bad}");
+            assert!(check(&bad).is_err(), "check agrees with untag: {bad}");
+        }
+        // Checked against Flask 3.1's TaggedJSONSerializer.loads.
+        for good in [
+            json!({" di": {" t__": 5}}),
+            json!({" t": [{" b": "AA=="}]}),
+            json!({"x": {" u": "12345678123456781234567812345678"}}),
+            json!({" m": {" m": "x"}}),
+            json!({" m": 5}),
+            json!({" t": "ab"}),
+            json!({" t": {"a": 1}}),
+            json!({" d": "nope"}),
+        ] {
+            assert!(untag(&good).is_ok() && check(&good).is_ok(), "{good}");
+        }
         // Two members: not a tag, a plain dict.
         assert!(matches!(
             untag(&json!({" t": 1, "x": 2})),

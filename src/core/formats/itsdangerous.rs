@@ -21,7 +21,7 @@ use zeroize::Zeroizing;
 
 use crate::core::encoding::{
     MAX_DECOMPRESSED, b64std, b64url_nopad, bytes_to_int, int_to_bytes, itsdangerous_b64decode,
-    py_a2b_base64, zlib_compress, zlib_decompress,
+    itsdangerous_b64decode_checked, py_a2b_base64, zlib_compress, zlib_decompress,
 };
 use crate::core::flask_tag;
 use crate::core::mac::{Digest, KeyedMac};
@@ -201,9 +201,10 @@ impl ItsDangerous {
                     Some(rest) => (true, rest),
                     None => (false, text),
                 };
-                let raw = itsdangerous_b64decode(body.as_bytes());
-                let lenient = raw.as_ref().is_ok_and(|r| b64url_nopad(r) != body);
+                let raw = itsdangerous_b64decode_checked(body.as_bytes());
+                let lenient = raw.as_ref().is_ok_and(|(_, canonical)| !canonical);
                 let result = raw
+                    .map(|(bytes, _)| bytes)
                     .map_err(|e| format!("the payload is not base64 ({e})"))
                     .and_then(|raw| {
                         if compressed {
@@ -231,7 +232,7 @@ impl ItsDangerous {
     /// Flask fails on tagged values it cannot convert back (a `BadPayload`).
     fn check_value(&self, value: Value) -> Result<Value, String> {
         if self.kind == Kind::Flask {
-            flask_tag::untag(&value)
+            flask_tag::check(&value)
                 .map_err(|e| format!("the payload has a bad Flask tag: {e}"))?;
         }
         Ok(value)
@@ -254,7 +255,7 @@ impl ItsDangerous {
             Codec::JsonText(style) => json(style)?,
             Codec::UrlSafe(style) => {
                 if self.kind == Kind::Flask {
-                    flask_tag::untag(payload)
+                    flask_tag::check(payload)
                         .map_err(|e| SignError::Payload(format!("bad Flask tag: {e}")))?;
                 }
                 let text = json(style)?;
@@ -502,9 +503,9 @@ impl CookieFormat for ItsDangerous {
             span: sig_at + sep.len()..value.len(),
         });
 
-        let signature = match itsdangerous_b64decode(sig_text.as_bytes()) {
-            Ok(bytes) => {
-                if b64url_nopad(&bytes) != sig_text {
+        let signature = match itsdangerous_b64decode_checked(sig_text.as_bytes()) {
+            Ok((bytes, canonical)) => {
+                if !canonical {
                     lenient_parts.push(PartKind::Signature);
                     notes.push(
                         "the signature is not canonical base64; itsdangerous decodes it leniently"
