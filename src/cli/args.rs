@@ -12,6 +12,14 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = KeyringKind::Os)]
     pub keyring: KeyringKind,
 
+    /// Open the window with sample cookies of several formats and throwaway in-memory keys.
+    #[arg(long)]
+    pub demo: bool,
+
+    /// The tab the window opens on (inspect or keys).
+    #[arg(long, value_name = "TAB", hide = true)]
+    pub tab: Option<String>,
+
     /// The command to run.
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -67,11 +67,20 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Outcome> {
     match cli.command {
         None => {
-            eprintln!(
-                "signet: the window is not part of this build yet; use a command:\n\n{}",
-                Cli::command().render_help()
-            );
-            Err(UsageError("no command given".into()).into())
+            let tab = match cli.tab.as_deref() {
+                None => None,
+                Some("inspect") => Some(crate::gui::app::Tab::Inspect),
+                Some("keys") => Some(crate::gui::app::Tab::Keys),
+                Some(other) => bail!(UsageError(format!(
+                    "--tab: expected inspect or keys, got {other:?}"
+                ))),
+            };
+            crate::gui::run(crate::gui::RunOptions {
+                demo: cli.demo,
+                memory_store: cli.keyring == KeyringKind::Memory,
+                tab,
+            })?;
+            Ok(Outcome::Success)
         }
         Some(Command::Formats(args)) => {
             output::formats(args.json)?;

@@ -1,0 +1,656 @@
+//! The window's state and logic, apart from drawing: panels emit [`Action`]s, [`SignetApp::apply`]
+//! carries them out against the core and the key store, and caches what the panels show. Decoding
+//! and verification run once per change, never once per frame.
+
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::core::{self, FormatParams, InspectRequest, Inspection, Secret, VerifyOptions};
+use crate::keys::{KeyMeta, KeySet, KeyStore, LoadedKey, Style, generate, import};
+
+/// The tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Tab {
+    /// Paste, inspect, edit and re-sign.
+    #[default]
+    Inspect,
+    /// The key store.
+    Keys,
+}
+
+/// What is remembered between runs: preferences only, never cookies, payloads or secrets.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    /// The tab that was open.
+    pub tab: Tab,
+}
+
+/// Which timestamp a re-signed cookie gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimeChoice {
+    /// The original cookie's.
+    Keep,
+    /// The current time.
+    Now,
+    /// A Unix time typed by the user.
+    Custom(String),
+}
+
+/// A short message in the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The text (never a secret).
+    pub text: String,
+    /// Whether it reports a failure.
+    pub is_error: bool,
+}
+
+/// Intent from the panels.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// The pasted text changed.
+    InputChanged,
+    /// Use this format instead of the detected one (`None`: detect again).
+    ForceFormat(Option<&'static str>),
+    /// The re-sign inputs changed.
+    ResignChanged,
+    /// Put a text on the clipboard; `secret` ones are cleared again after 30 s.
+    Copy {
+        text: String,
+        secret: bool,
+        what: String,
+    },
+    /// Switch tabs.
+    SetTab(Tab),
+    /// Generate a key.
+    Generate { name: String, style: Style },
+    /// Import the text in the import box.
+    Import { name: String },
+    /// Show a key's secret for a while.
+    Reveal(String),
+    /// Hide it again.
+    Hide,
+    /// Ask before removing a key.
+    AskRemove(String),
+    /// Remove the key the user confirmed.
+    ConfirmRemove,
+    /// Cancel the removal.
+    CancelRemove,
+    /// Show the config snippet of a key or key set.
+    ShowSnippet { name: String, style: Style },
+    /// Close the snippet.
+    CloseSnippet,
+    /// Dismiss the notice at this index.
+    Dismiss(usize),
+    /// Fill the inspector with a sample cookie.
+    TrySample,
+}
+
+/// The inspector: the paste and what the core made of it.
+#[derive(Default)]
+pub struct InspectState {
+    /// The pasted text (a credential: never persisted).
+    pub input: String,
+    /// A format the user picked over the detected one.
+    pub forced: Option<&'static str>,
+    /// The result for `input`.
+    pub result: Option<Inspection>,
+}
+
+/// The re-sign editor.
+pub struct ResignState {
+    /// The payload being edited, as JSON text.
+    pub payload_text: String,
+    /// Index into the loaded keys of the key to sign with.
+    pub key: Option<usize>,
+    /// Which timestamp to use.
+    pub time: TimeChoice,
+    /// The new cookie, or why there is none.
+    pub output: Result<String, String>,
+    /// What verifying the new cookie said: whether it verifies, and the sentence.
+    pub check: Option<(bool, String)>,
+}
+
+impl Default for ResignState {
+    fn default() -> Self {
+        Self {
+            payload_text: String::new(),
+            key: None,
+            time: TimeChoice::Keep,
+            output: Err(String::new()),
+            check: None,
+        }
+    }
+}
+
+/// The keys tab's forms.
+pub struct KeysState {
+    /// Name for a new key.
+    pub new_name: String,
+    /// Style for a new key.
+    pub new_style: Style,
+    /// Name for an imported key.
+    pub import_name: String,
+    /// Pasted key material or a .env / settings file's text (masked in the UI).
+    pub import_text: String,
+    /// A revealed secret and when it hides again.
+    pub revealed: Option<(String, Secret, Instant)>,
+    /// The key waiting for removal confirmation.
+    pub confirm_remove: Option<String>,
+    /// An open snippet: title and text (holds secrets; never persisted).
+    pub snippet: Option<(String, String)>,
+}
+
+impl Default for KeysState {
+    fn default() -> Self {
+        Self {
+            new_name: String::new(),
+            new_style: Style::Flask,
+            import_name: String::new(),
+            import_text: String::new(),
+            revealed: None,
+            confirm_remove: None,
+            snippet: None,
+        }
+    }
+}
+
+/// How long a revealed secret stays visible.
+pub const REVEAL_FOR: Duration = Duration::from_secs(20);
+/// How long a copied secret stays on the clipboard.
+pub const CLIPBOARD_FOR: Duration = Duration::from_secs(30);
+
+/// The whole app.
+pub struct SignetApp {
+    /// Remembered preferences.
+    pub prefs: Prefs,
+    /// The key store.
+    pub store: KeyStore,
+    /// Whether the store is the OS keyring (false: memory, e.g. no keyring or demo).
+    pub store_is_os: bool,
+    /// Key metadata, for the panels.
+    pub keys: Vec<KeyMeta>,
+    /// Key sets, for the panels.
+    pub sets: Vec<KeySet>,
+    /// Every stored key with its secret, tried on every paste.
+    pub loaded: Vec<LoadedKey>,
+    /// The inspector.
+    pub inspect: InspectState,
+    /// The re-sign editor.
+    pub resign: ResignState,
+    /// The keys tab.
+    pub keys_state: KeysState,
+    /// Status-line messages.
+    pub notices: Vec<Notice>,
+    /// A copied secret to clear from the clipboard, and when.
+    pub clipboard_clear: Option<(Instant, String)>,
+    /// Text the window must put on the clipboard this frame.
+    pub pending_copy: Option<String>,
+    /// A copied secret whose time is up: cleared if the clipboard still holds it.
+    pub pending_clear: Option<String>,
+    /// The clock (Unix seconds); replaced in tests.
+    pub clock: fn() -> i64,
+}
+
+fn system_clock() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+/// Sample cookies for the empty state and the demo, with the keys that sign them.
+pub fn samples() -> Vec<(&'static str, Style, &'static str, String)> {
+    let now = system_clock();
+    let sign = |format: &str, payload: Value, key: &str, params: FormatParams, ts: i64| {
+        core::format_by_id(format)
+            .and_then(|f| f.sign(&payload, &Secret::from_text(key), &params, ts).ok())
+            .unwrap_or_default()
+    };
+    vec![
+        (
+            "shop-2026",
+            Style::Flask,
+            "demo-flask-primary-5f1c2e9a7b3d4c60",
+            format!(
+                "session={}",
+                sign(
+                    "flask",
+                    serde_json::json!({"_fresh": true, "_user_id": "42", "cart": [{" t": ["sku-1", 2]}], "csrf_token": "8c1f2d", "role": "customer"}),
+                    "demo-flask-primary-5f1c2e9a7b3d4c60",
+                    FormatParams::default(),
+                    now - 3 * 3600,
+                )
+            ),
+        ),
+        (
+            "shop-2025",
+            Style::Flask,
+            "demo-flask-fallback-2025-a1b2c3d4e5",
+            format!(
+                "session={}",
+                sign(
+                    "flask",
+                    serde_json::json!({"_user_id": "7", "role": "admin"}),
+                    "demo-flask-fallback-2025-a1b2c3d4e5",
+                    FormatParams::default(),
+                    now - 9 * 86_400,
+                )
+            ),
+        ),
+        (
+            "blog-django",
+            Style::Django,
+            "demo-django-k3y-9x!m@q#z$w%e^r&t*y(u)",
+            format!(
+                "sessionid={}",
+                sign(
+                    "django-session",
+                    serde_json::json!({"_auth_user_id": "3", "_auth_user_backend": "django.contrib.auth.backends.ModelBackend"}),
+                    "demo-django-k3y-9x!m@q#z$w%e^r&t*y(u)",
+                    FormatParams::default(),
+                    now - 600,
+                )
+            ),
+        ),
+        (
+            "api-jwt",
+            Style::Jwt,
+            "demo-jwt-secret-that-is-32-bytes-long!!",
+            sign(
+                "jwt",
+                serde_json::json!({"sub": "ada", "iat": now - 60, "exp": now + 3600, "scope": "orders:read"}),
+                "demo-jwt-secret-that-is-32-bytes-long!!",
+                FormatParams::default(),
+                now,
+            ),
+        ),
+    ]
+}
+
+impl SignetApp {
+    /// An app over `store` (`store_is_os`: the OS keyring), with preferences.
+    pub fn new(prefs: Prefs, store: KeyStore, store_is_os: bool) -> Self {
+        let mut app = Self {
+            prefs,
+            store,
+            store_is_os,
+            keys: Vec::new(),
+            sets: Vec::new(),
+            loaded: Vec::new(),
+            inspect: InspectState::default(),
+            resign: ResignState::default(),
+            keys_state: KeysState::default(),
+            notices: Vec::new(),
+            clipboard_clear: None,
+            pending_copy: None,
+            pending_clear: None,
+            clock: system_clock,
+        };
+        app.reload_keys();
+        app
+    }
+
+    /// The demo: an in-memory store with sample keys and a Flask cookie pasted.
+    pub fn demo() -> Self {
+        let mut app = Self::new(Prefs::default(), KeyStore::memory(), false);
+        let now = (app.clock)();
+        for (name, style, secret, _) in samples() {
+            let _ = app.store.add(
+                name,
+                &Secret::from_text(secret),
+                style,
+                "demo key",
+                now - 40 * 86_400,
+            );
+        }
+        let _ = app
+            .store
+            .define_set("shop-prod", &["shop-2026".into(), "shop-2025".into()]);
+        app.reload_keys();
+        app.inspect.input = samples().first().map(|s| s.3.clone()).unwrap_or_default();
+        app.apply(Action::InputChanged);
+        app
+    }
+
+    /// Re-reads the key list and secrets from the store.
+    pub fn reload_keys(&mut self) {
+        match self.store.index() {
+            Ok(index) => {
+                self.keys = index.keys;
+                self.sets = index.sets;
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+        match self.store.load_all() {
+            Ok((loaded, problems)) => {
+                self.loaded = loaded;
+                for p in problems {
+                    self.error(p.to_string());
+                }
+            }
+            Err(e) => {
+                self.loaded.clear();
+                self.error(e.to_string());
+            }
+        }
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.notices.push(Notice {
+            text: text.into(),
+            is_error: false,
+        });
+        if self.notices.len() > 5 {
+            self.notices.remove(0);
+        }
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.notices.push(Notice {
+            text: text.into(),
+            is_error: true,
+        });
+        if self.notices.len() > 5 {
+            self.notices.remove(0);
+        }
+    }
+
+    /// The name of the loaded key at `index`.
+    pub fn key_name(&self, index: usize) -> Option<&str> {
+        self.loaded.get(index).map(|k| k.meta.name.as_str())
+    }
+
+    /// The key sets a key belongs to, with its role ("primary of shop-prod").
+    pub fn roles(&self, key_name: &str) -> Vec<String> {
+        let Some(meta) = self.keys.iter().find(|k| k.name == key_name) else {
+            return Vec::new();
+        };
+        self.sets
+            .iter()
+            .filter_map(|s| {
+                let pos = s.keys.iter().position(|id| *id == meta.id)?;
+                Some(if pos == 0 {
+                    format!("primary of {}", s.name)
+                } else {
+                    format!("fallback of {}", s.name)
+                })
+            })
+            .collect()
+    }
+
+    /// Carries out an action.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::InputChanged => {
+                self.inspect.forced = None;
+                self.reinspect();
+            }
+            Action::ForceFormat(format) => {
+                self.inspect.forced = format;
+                self.reinspect();
+            }
+            Action::ResignChanged => self.resign_now(),
+            Action::Copy { text, secret, what } => {
+                if secret {
+                    self.clipboard_clear = Some((Instant::now() + CLIPBOARD_FOR, text.clone()));
+                    self.info(format!("Copied {what}. The clipboard is cleared in 30 s."));
+                } else {
+                    self.info(format!("Copied {what}."));
+                }
+                self.pending_copy = Some(text);
+            }
+            Action::SetTab(tab) => self.prefs.tab = tab,
+            Action::Generate { name, style } => {
+                let name = name.trim().to_string();
+                match generate::generate(style, None)
+                    .and_then(|secret| self.store.add(&name, &secret, style, "", (self.clock)()))
+                {
+                    Ok(meta) => {
+                        self.info(format!(
+                            "Generated {} ({} style, {}).",
+                            meta.name, meta.style, meta.fingerprint
+                        ));
+                        self.keys_state.new_name.clear();
+                        self.after_keys_changed();
+                    }
+                    Err(e) => self.error(e.to_string()),
+                }
+            }
+            Action::Import { name } => {
+                let name = name.trim().to_string();
+                let text = std::mem::take(&mut self.keys_state.import_text);
+                let parsed = import::parse(&text, None);
+                drop(zeroize::Zeroizing::new(text));
+                match parsed {
+                    import::Parsed::One(secret, style, from) => {
+                        match self.store.add(
+                            &name,
+                            &secret,
+                            style.unwrap_or(Style::Imported),
+                            "",
+                            (self.clock)(),
+                        ) {
+                            Ok(meta) => {
+                                self.info(format!(
+                                    "Imported {} from {from} ({}).",
+                                    meta.name, meta.fingerprint
+                                ));
+                                self.keys_state.import_name.clear();
+                                self.after_keys_changed();
+                            }
+                            Err(e) => self.error(e.to_string()),
+                        }
+                    }
+                    import::Parsed::Several(vars) => self.error(format!(
+                        "The text assigns several keys ({}): paste just one.",
+                        vars.join(", ")
+                    )),
+                    import::Parsed::Nothing(why) => {
+                        self.error(format!("Nothing to import: {why}."))
+                    }
+                }
+            }
+            Action::Reveal(name) => match self.store.load(&name) {
+                Ok(k) => {
+                    self.keys_state.revealed = Some((name, k.secret, Instant::now() + REVEAL_FOR))
+                }
+                Err(e) => self.error(e.to_string()),
+            },
+            Action::Hide => self.keys_state.revealed = None,
+            Action::AskRemove(name) => self.keys_state.confirm_remove = Some(name),
+            Action::CancelRemove => self.keys_state.confirm_remove = None,
+            Action::ConfirmRemove => {
+                if let Some(name) = self.keys_state.confirm_remove.take() {
+                    match self.store.remove(&name) {
+                        Ok(meta) => {
+                            self.info(format!("Removed {} ({}).", meta.name, meta.fingerprint));
+                            self.after_keys_changed();
+                        }
+                        Err(e) => self.error(e.to_string()),
+                    }
+                }
+            }
+            Action::ShowSnippet { name, style } => {
+                let keys = if self.sets.iter().any(|s| s.name == name) {
+                    self.store.load_set(&name)
+                } else {
+                    self.store.load(&name).map(|k| vec![k])
+                };
+                match keys.and_then(|keys| match keys.split_first() {
+                    Some((p, rest)) => {
+                        let fallbacks: Vec<Secret> =
+                            rest.iter().map(|k| k.secret.clone()).collect();
+                        generate::snippet(style, &p.secret, &fallbacks)
+                    }
+                    None => Ok(String::new()),
+                }) {
+                    Ok(text) => self.keys_state.snippet = Some((format!("{name} · {style}"), text)),
+                    Err(e) => self.error(e.to_string()),
+                }
+            }
+            Action::CloseSnippet => self.keys_state.snippet = None,
+            Action::Dismiss(i) => {
+                if i < self.notices.len() {
+                    self.notices.remove(i);
+                }
+            }
+            Action::TrySample => {
+                self.inspect.input = samples().first().map(|s| s.3.clone()).unwrap_or_default();
+                self.reinspect();
+            }
+        }
+    }
+
+    fn after_keys_changed(&mut self) {
+        self.reload_keys();
+        self.reinspect();
+    }
+
+    /// Decodes and verifies the input against every stored key, once.
+    pub fn reinspect(&mut self) {
+        let text = self.inspect.input.trim();
+        if text.is_empty() {
+            self.inspect.result = None;
+            self.resign = ResignState::default();
+            return;
+        }
+        let secrets: Vec<Secret> = self.loaded.iter().map(|k| k.secret.clone()).collect();
+        let req = InspectRequest {
+            format: self.inspect.forced,
+            keys: &secrets,
+            params: FormatParams::default(),
+        };
+        let opts = VerifyOptions::at((self.clock)());
+        self.inspect.result = core::inspect(text, &req, &opts).ok();
+        // The editor starts from the decoded payload and the key that verified it.
+        let decoded = self
+            .inspect
+            .result
+            .as_ref()
+            .and_then(|r| r.decoded.as_ref());
+        self.resign.payload_text = decoded
+            .and_then(|d| d.payload.as_ref().ok())
+            .and_then(|p| serde_json::to_string_pretty(p).ok())
+            .unwrap_or_default();
+        self.resign.key = self
+            .inspect
+            .result
+            .as_ref()
+            .and_then(|r| r.verification.key_index)
+            .or(if self.loaded.is_empty() {
+                None
+            } else {
+                Some(0)
+            });
+        self.resign.time = TimeChoice::Keep;
+        self.resign_now();
+    }
+
+    /// Re-signs the edited payload, and verifies the result with the core before showing it.
+    pub fn resign_now(&mut self) {
+        self.resign.check = None;
+        let Some(result) = &self.inspect.result else {
+            self.resign.output = Err(String::new());
+            return;
+        };
+        let (Some(format_id), Some(decoded)) = (result.format, result.decoded.as_ref()) else {
+            self.resign.output = Err("nothing to re-sign: the cookie did not decode".into());
+            return;
+        };
+        let Some(format) = core::format_by_id(format_id) else {
+            return;
+        };
+        let payload = match core::pyjson::parse(&self.resign.payload_text) {
+            Ok(p) => p,
+            Err(e) => {
+                self.resign.output = Err(format!("not JSON: {e}"));
+                return;
+            }
+        };
+        let Some(key) = self.resign.key.and_then(|i| self.loaded.get(i)) else {
+            self.resign.output = Err("add or generate a key to sign with".into());
+            return;
+        };
+        let now = (self.clock)();
+        let timestamp = match &self.resign.time {
+            TimeChoice::Keep => decoded.signed_at.unwrap_or(now),
+            TimeChoice::Now => now,
+            TimeChoice::Custom(text) => match text.trim().parse::<i64>() {
+                Ok(t) => t,
+                Err(_) => {
+                    self.resign.output = Err("the custom time is not a Unix timestamp".into());
+                    return;
+                }
+            },
+        };
+        let mut params = FormatParams {
+            cookie_name: decoded.cookie_name.clone(),
+            header: decoded.header.clone(),
+            compress: decoded.compressed.then_some(true),
+            ..FormatParams::default()
+        };
+        if format_id == "keygrip" {
+            params.digest = decoded.digest;
+        }
+        let signed = format.sign(&payload, &key.secret, &params, timestamp);
+        self.resign.output = signed.map_err(|e| e.to_string());
+        if let Ok(cookie) = &self.resign.output {
+            let check = format
+                .decode(cookie, &params)
+                .map_err(|e| e.0)
+                .and_then(|d| {
+                    let v = format
+                        .verifier(std::slice::from_ref(&key.secret), &params)
+                        .map_err(|e| e.0)?
+                        .verify(
+                            &d,
+                            &VerifyOptions {
+                                max_age: core::MaxAge::Unlimited,
+                                ..VerifyOptions::at(now)
+                            },
+                        );
+                    Ok(v.verdict)
+                });
+            self.resign.check = Some(match check {
+                Ok(core::Verdict::Valid) => (
+                    true,
+                    format!("Verified: the new cookie is valid with {}", key.meta.name),
+                ),
+                Ok(v) => (
+                    false,
+                    format!("The new cookie does not verify: {}", v.status()),
+                ),
+                Err(e) => (false, format!("The new cookie does not decode: {e}")),
+            });
+        }
+    }
+
+    /// Time-based housekeeping: hide revealed secrets, clear the clipboard. Returns how long until
+    /// the next thing is due (the window repaints then, and not before).
+    pub fn tick(&mut self) -> Option<Duration> {
+        let now = Instant::now();
+        let mut next: Option<Duration> = None;
+        let mut due = |at: Instant| {
+            let d = at.saturating_duration_since(now);
+            next = Some(next.map_or(d, |n| n.min(d)));
+        };
+        if let Some((_, _, until)) = &self.keys_state.revealed {
+            if *until <= now {
+                self.keys_state.revealed = None;
+            } else {
+                due(*until);
+            }
+        }
+        if let Some((at, _)) = &self.clipboard_clear {
+            if *at <= now {
+                if let Some((_, copied)) = self.clipboard_clear.take() {
+                    self.pending_clear = Some(copied);
+                }
+            } else {
+                due(*at);
+            }
+        }
+        next
+    }
+}

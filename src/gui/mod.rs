@@ -1,0 +1,187 @@
+//! The desktop window (egui/eframe): a thin layer over the core and the key store. State and
+//! logic live in [`app`], drawing in [`view`]; `signet` with no command opens it.
+
+pub mod app;
+pub mod view;
+
+use std::time::Duration;
+
+use app::{Action, Prefs, SignetApp, Tab};
+
+/// The application id, matching the desktop file.
+pub const APP_ID: &str = "dev.signet.Signet";
+
+/// How the window is started.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Sample cookies and throwaway in-memory keys.
+    pub demo: bool,
+    /// Keep keys in memory only (`--keyring memory`).
+    pub memory_store: bool,
+    /// The tab to open on (screenshots, demos).
+    pub tab: Option<Tab>,
+}
+
+/// Largest file accepted by drag and drop (a HAR of a long session is a few MB).
+const MAX_DROP: u64 = 64 * 1024 * 1024;
+
+impl SignetApp {
+    /// One frame: input handling, panels, then the actions they asked for.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        let mut actions = Vec::new();
+        self.global_input(&ctx, &mut actions);
+        egui::Panel::top("top").show(ui, |ui| view::top_bar_ui(ui, self, &mut actions));
+        egui::Panel::bottom("status")
+            .show(ui, |ui| view::notices_ui(ui, &self.notices, &mut actions));
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("main")
+                .show(ui, |ui| match self.prefs.tab {
+                    Tab::Inspect => view::inspect_ui(ui, self, &mut actions),
+                    Tab::Keys => view::keys_ui(ui, self, &mut actions),
+                });
+        });
+        view::dialogs_ui(&ctx, self, &mut actions);
+        for action in actions {
+            self.apply(action);
+        }
+        if let Some(text) = self.pending_copy.take() {
+            ctx.copy_text(text);
+        }
+        if let Some(copied) = self.pending_clear.take() {
+            clear_clipboard_if_still(&copied);
+        }
+        // Idle means no work: repaint only when something time-based is due.
+        if let Some(due) = self.tick() {
+            ctx.request_repaint_after(due + Duration::from_millis(50));
+        }
+    }
+
+    /// Ctrl+V anywhere, keyboard shortcuts, dropped files.
+    fn global_input(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        let typing = ctx.memory(|m| m.focused().is_some());
+        let (pasted, dropped, tab1, tab2, copy) = ctx.input(|i| {
+            let pasted = i.events.iter().find_map(|e| match e {
+                egui::Event::Paste(text) if !typing => Some(text.clone()),
+                _ => None,
+            });
+            (
+                pasted,
+                i.raw.dropped_files.clone(),
+                i.modifiers.command && i.key_pressed(egui::Key::Num1),
+                i.modifiers.command && i.key_pressed(egui::Key::Num2),
+                i.modifiers.command && i.modifiers.shift && i.key_pressed(egui::Key::C),
+            )
+        });
+        if let Some(text) = pasted {
+            self.prefs.tab = Tab::Inspect;
+            self.inspect.input = text;
+            actions.push(Action::InputChanged);
+        }
+        for file in dropped {
+            let text = read_dropped(file.path()).or_else(|| {
+                file.bytes()
+                    .ok()
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+            });
+            if let Some(text) = text {
+                self.prefs.tab = Tab::Inspect;
+                self.inspect.input = text;
+                actions.push(Action::InputChanged);
+            }
+        }
+        if tab1 {
+            actions.push(Action::SetTab(Tab::Inspect));
+        }
+        if tab2 {
+            actions.push(Action::SetTab(Tab::Keys));
+        }
+        if copy && let Ok(cookie) = &self.resign.output {
+            actions.push(Action::Copy {
+                text: cookie.clone(),
+                secret: false,
+                what: "the re-signed cookie".into(),
+            });
+        }
+    }
+}
+
+fn read_dropped(path: &std::path::Path) -> Option<String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).ok()?;
+    let mut buf = Vec::new();
+    file.take(MAX_DROP).read_to_end(&mut buf).ok()?;
+    Some(String::from_utf8_lossy(&buf).into_owned())
+}
+
+/// Clears the clipboard if it still holds `copied` (the user may have copied something else since).
+fn clear_clipboard_if_still(copied: &str) {
+    if let Ok(mut clipboard) = arboard::Clipboard::new()
+        && clipboard.get_text().is_ok_and(|now| now == copied)
+    {
+        let _ = clipboard.clear();
+    }
+}
+
+/// The eframe wrapper: persistence of preferences only.
+struct Window {
+    app: SignetApp,
+}
+
+impl eframe::App for Window {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.app.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        // Preferences only: never the pasted cookie, payloads or secrets.
+        eframe::set_value(storage, eframe::APP_KEY, &self.app.prefs);
+    }
+}
+
+/// Opens the window and runs until it is closed.
+pub fn run(options: RunOptions) -> anyhow::Result<()> {
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Signet")
+            .with_app_id(APP_ID)
+            .with_inner_size([1100.0, 760.0])
+            .with_min_inner_size([640.0, 420.0]),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "Signet",
+        native,
+        Box::new(move |cc| {
+            let mut prefs: Prefs = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+                .unwrap_or_default();
+            if let Some(tab) = options.tab {
+                prefs.tab = tab;
+            }
+            let mut app = if options.demo {
+                SignetApp::demo()
+            } else if options.memory_store {
+                SignetApp::new(prefs.clone(), crate::keys::KeyStore::memory(), false)
+            } else {
+                match crate::keys::KeyStore::open_os(None) {
+                    Ok(store) => SignetApp::new(prefs.clone(), store, true),
+                    Err(e) => {
+                        let mut app =
+                            SignetApp::new(prefs.clone(), crate::keys::KeyStore::memory(), false);
+                        app.notices.push(app::Notice {
+                            text: format!("{e}. Keys you add now are kept in memory only."),
+                            is_error: true,
+                        });
+                        app
+                    }
+                }
+            };
+            app.prefs.tab = prefs.tab;
+            Ok(Box::new(Window { app }))
+        }),
+    );
+    result.map_err(|e| anyhow::anyhow!("the window could not open: {e}"))
+}

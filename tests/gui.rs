@@ -1,0 +1,226 @@
+//! The window's panels driven through their accessible labels (egui_kittest, no GPU): paste,
+//! verdict, payload, edit and re-sign, wrong keys, key generation and deletion.
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use serde_json::json;
+use signet::core::{FormatParams, Secret, format_by_id};
+use signet::gui::app::{Prefs, SignetApp, Tab};
+use signet::keys::{KeyStore, Style};
+
+const NOW: i64 = 1_767_225_600;
+const INPUT: &str =
+    "Paste a cookie, a Cookie: or Set-Cookie: header, a devtools row or a curl command";
+
+fn flask_cookie(secret: &str) -> String {
+    format_by_id("flask")
+        .expect("flask")
+        .sign(
+            &json!({"user": "ada", "role": "admin"}),
+            &Secret::from_text(secret),
+            &FormatParams::default(),
+            NOW - 600,
+        )
+        .expect("signs")
+}
+
+fn app_with_keys(keys: &[(&str, &str)]) -> SignetApp {
+    let store = KeyStore::memory();
+    for (name, secret) in keys {
+        store
+            .add(
+                name,
+                &Secret::from_text(secret),
+                Style::Flask,
+                "",
+                NOW - 86_400,
+            )
+            .expect("added");
+    }
+    store
+        .define_set(
+            "shop-prod",
+            &keys.iter().map(|(n, _)| n.to_string()).collect::<Vec<_>>(),
+        )
+        .expect("set");
+    let mut app = SignetApp::new(Prefs::default(), store, false);
+    app.clock = || NOW;
+    app
+}
+
+fn harness(app: SignetApp) -> Harness<'static, SignetApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1200.0, 900.0))
+        .build_ui_state(|ui, app: &mut SignetApp| app.show(ui), app)
+}
+
+fn paste(h: &mut Harness<'_, SignetApp>, text: &str) {
+    h.get_by_label(INPUT).click();
+    h.run();
+    h.get_by_label(INPUT).type_text(text);
+    h.run();
+}
+
+#[test]
+fn pasting_a_flask_cookie_shows_the_verdict_and_the_payload() {
+    let mut h = harness(app_with_keys(&[
+        ("shop-2026", "k-2026"),
+        ("shop-2025", "k-2025"),
+    ]));
+    paste(&mut h, &format!("session={}", flask_cookie("k-2026")));
+    h.get_by_label_contains("Valid — signed by shop-2026 (primary of shop-prod)");
+    h.get_by_label("\"ada\"");
+    h.get_by_label("\"admin\"");
+    assert_eq!(
+        h.state().inspect.result.as_ref().and_then(|r| r.format),
+        Some("flask")
+    );
+    // A cookie signed by the fallback says so.
+    let mut h = harness(app_with_keys(&[
+        ("shop-2026", "k-2026"),
+        ("shop-2025", "k-2025"),
+    ]));
+    paste(&mut h, &flask_cookie("k-2025"));
+    h.get_by_label_contains("Valid via fallback shop-2025");
+}
+
+#[test]
+fn a_cookie_no_stored_key_signed_is_a_bad_signature() {
+    let mut h = harness(app_with_keys(&[("other", "not-the-key")]));
+    paste(&mut h, &flask_cookie("k-2026"));
+    h.get_by_label_contains("Bad signature");
+    // The payload is still shown.
+    h.get_by_label("\"ada\"");
+}
+
+#[test]
+fn editing_the_payload_re_signs_with_the_same_key() {
+    let mut h = harness(app_with_keys(&[("shop-2026", "k-2026")]));
+    paste(&mut h, &flask_cookie("k-2026"));
+    let editor = h.get_by_label("Payload as JSON");
+    editor.click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label("Payload as JSON")
+        .type_text(r#"{"user": "bob", "role": "admin"}"#);
+    h.run();
+    h.get_by_label_contains("Verified: the new cookie is valid with shop-2026");
+    let cookie = h.state().resign.output.clone().expect("a re-signed cookie");
+    let flask = format_by_id("flask").expect("flask");
+    let decoded = flask
+        .decode(&cookie, &FormatParams::default())
+        .expect("decodes");
+    assert_eq!(decoded.payload, Ok(json!({"role": "admin", "user": "bob"})));
+    assert_eq!(
+        decoded.signed_at,
+        Some(NOW - 600),
+        "the timestamp is kept by default"
+    );
+    // Invalid JSON is reported inline, not signed.
+    h.get_by_label("Payload as JSON").type_text("{");
+    h.run();
+    assert!(
+        h.state()
+            .resign
+            .output
+            .as_ref()
+            .is_err_and(|e| e.contains("not JSON"))
+    );
+}
+
+#[test]
+fn a_generated_key_appears_and_verifies_a_pasted_cookie() {
+    let mut h = harness(app_with_keys(&[]));
+    h.get_by_role_and_label(Role::Button, "Keys").click();
+    h.run();
+    assert_eq!(h.state().prefs.tab, Tab::Keys);
+    h.get_by_label("New key name").click();
+    h.run();
+    h.get_by_label("New key name").type_text("fresh-key");
+    h.run();
+    h.get_by_label("Generate key").click();
+    h.run();
+    h.get_by_label("fresh-key");
+    let secret = h.state().store.load("fresh-key").expect("stored").secret;
+    assert_eq!(secret.len(), 64, "Flask style: 64 hex digits");
+    let cookie = format_by_id("flask")
+        .expect("flask")
+        .sign(&json!({"n": 1}), &secret, &FormatParams::default(), NOW)
+        .expect("signs");
+    h.get_by_role_and_label(Role::Button, "Inspect").click();
+    h.run();
+    paste(&mut h, &cookie);
+    h.get_by_label_contains("Valid — signed by fresh-key");
+}
+
+#[test]
+fn deleting_a_key_asks_first() {
+    let mut h = harness(app_with_keys(&[("doomed", "d-key"), ("kept", "k-key")]));
+    h.state_mut().prefs.tab = Tab::Keys;
+    h.run();
+    h.get_all_by_label("Delete")
+        .next()
+        .expect("a delete button")
+        .click();
+    h.run();
+    h.get_by_label_contains("Delete doomed?");
+    // The confirmation names the key sets the key belongs to.
+    h.get_by_label_contains("It is the primary of shop-prod");
+    assert!(
+        h.state().store.load("doomed").is_ok(),
+        "nothing removed before confirming"
+    );
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(h.state().store.load("doomed").is_ok());
+    h.get_all_by_label("Delete")
+        .next()
+        .expect("a delete button")
+        .click();
+    h.run();
+    h.get_by_label("Delete key").click();
+    h.run();
+    assert!(
+        h.state().store.load("doomed").is_err(),
+        "removed after confirming"
+    );
+    assert_eq!(h.state().keys.len(), 1);
+}
+
+#[test]
+fn the_empty_state_offers_a_sample() {
+    let mut h = harness(app_with_keys(&[]));
+    h.get_by_label("Try a sample").click();
+    h.run();
+    assert!(h.state().inspect.result.is_some());
+}
+
+#[test]
+fn every_screen_of_the_demo_draws_with_labels_and_glyphs() {
+    // kittest fails on unlabelled widgets and on characters the fonts cannot draw.
+    let mut h = harness(SignetApp::demo());
+    h.run();
+    h.get_by_label_contains("Valid — signed by shop-2026");
+    h.get_by_role_and_label(Role::Button, "Keys").click();
+    h.run();
+    h.get_all_by_label("Reveal").next().expect("reveal").click();
+    h.run();
+    assert!(h.state().keys_state.revealed.is_some());
+    h.get_by_label("Hide").click();
+    h.run();
+    assert!(h.state().keys_state.revealed.is_none());
+    h.get_all_by_label("Snippet")
+        .next()
+        .expect("snippet")
+        .click();
+    h.run();
+    h.get_by_label_contains("Config for");
+    h.get_by_label("Close").click();
+    h.run();
+    assert!(
+        h.state().keys_state.snippet.is_none(),
+        "the snippet (it holds secrets) is gone once closed"
+    );
+}
