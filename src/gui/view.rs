@@ -334,7 +334,7 @@ fn json_tree_ui(ui: &mut Ui, key: &str, value: &Value, id: &str) {
                 });
         }
         Value::Array(items) => {
-            egui::CollapsingHeader::new(format!("{key}  ·  list, {} items", items.len()))
+            egui::CollapsingHeader::new(format!("{key}  ·  list, {} item{}", items.len(), if items.len() == 1 { "" } else { "s" }))
                 .id_salt(id)
                 .default_open(items.len() <= 20)
                 .show(ui, |ui| {
@@ -374,7 +374,7 @@ fn flask_tree_ui(ui: &mut Ui, key: &str, value: &FlaskValue, id: &str) {
         }
         FlaskValue::List(items) | FlaskValue::Tuple(items) => {
             let kind = value.type_name();
-            egui::CollapsingHeader::new(format!("{key}  ·  {kind}, {} items", items.len()))
+            egui::CollapsingHeader::new(format!("{key}  ·  {kind}, {} item{}", items.len(), if items.len() == 1 { "" } else { "s" }))
                 .id_salt(id)
                 .default_open(items.len() <= 20)
                 .show(ui, |ui| {
