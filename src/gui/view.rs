@@ -334,14 +334,18 @@ fn json_tree_ui(ui: &mut Ui, key: &str, value: &Value, id: &str) {
                 });
         }
         Value::Array(items) => {
-            egui::CollapsingHeader::new(format!("{key}  ·  list, {} item{}", items.len(), if items.len() == 1 { "" } else { "s" }))
-                .id_salt(id)
-                .default_open(items.len() <= 20)
-                .show(ui, |ui| {
-                    for (i, v) in items.iter().enumerate() {
-                        json_tree_ui(ui, &format!("[{i}]"), v, &format!("{id}.{i}"));
-                    }
-                });
+            egui::CollapsingHeader::new(format!(
+                "{key}  ·  list, {} item{}",
+                items.len(),
+                if items.len() == 1 { "" } else { "s" }
+            ))
+            .id_salt(id)
+            .default_open(items.len() <= 20)
+            .show(ui, |ui| {
+                for (i, v) in items.iter().enumerate() {
+                    json_tree_ui(ui, &format!("[{i}]"), v, &format!("{id}.{i}"));
+                }
+            });
         }
         Value::String(s) => leaf_row(ui, key, format!("{s:?}"), "string"),
         Value::Number(n) => {
@@ -374,14 +378,18 @@ fn flask_tree_ui(ui: &mut Ui, key: &str, value: &FlaskValue, id: &str) {
         }
         FlaskValue::List(items) | FlaskValue::Tuple(items) => {
             let kind = value.type_name();
-            egui::CollapsingHeader::new(format!("{key}  ·  {kind}, {} item{}", items.len(), if items.len() == 1 { "" } else { "s" }))
-                .id_salt(id)
-                .default_open(items.len() <= 20)
-                .show(ui, |ui| {
-                    for (i, v) in items.iter().enumerate() {
-                        flask_tree_ui(ui, &format!("[{i}]"), v, &format!("{id}.{i}"));
-                    }
-                });
+            egui::CollapsingHeader::new(format!(
+                "{key}  ·  {kind}, {} item{}",
+                items.len(),
+                if items.len() == 1 { "" } else { "s" }
+            ))
+            .id_salt(id)
+            .default_open(items.len() <= 20)
+            .show(ui, |ui| {
+                for (i, v) in items.iter().enumerate() {
+                    flask_tree_ui(ui, &format!("[{i}]"), v, &format!("{id}.{i}"));
+                }
+            });
         }
         FlaskValue::Plain(v) => json_tree_ui(ui, key, v, id),
         FlaskValue::Bytes(b) => {
