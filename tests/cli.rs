@@ -326,3 +326,99 @@ fn sign_reproduces_the_library_and_reads_stdin() {
     assert_eq!(got["digest"], "sha512");
     assert_eq!(got["payload"], json!({"a": [1, 2]}));
 }
+
+#[test]
+fn rotate_classifies_each_line_and_summarises() {
+    let old = "eyJ3aG8iOiJrLW9sZCJ9.aVW2qA.5BHQweeTG5LSJpNjIrTHoKeRFSg";
+    let new = "eyJ3aG8iOiJrLW5ldyJ9.aVW2qA.-1iXvvZ9imaz9L_Rs2o9rqjX46o";
+    let gone = "eyJ3aG8iOiJrLWdvbmUifQ.aVW2qA.5BHQweeTG5LSJpNjIrTHoKeRFSg";
+    let input = format!("{old}\n\n# a comment\nCookie: a=1; session={new}\n{gone}\nnot a cookie\n");
+    let run = signet(
+        &[
+            "rotate",
+            "--json",
+            "--format",
+            "flask",
+            "--from-secret",
+            "k-old",
+            "--to-secret",
+            "k-new",
+            "--now",
+            NOW,
+            "-",
+        ],
+        &input,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let got: Vec<(u64, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().expect("line"),
+                r["outcome"].as_str().expect("outcome"),
+                r["now"].as_str().expect("now"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, "invalidated", "valid"),
+            (4, "valid-primary", "bad-signature"),
+            (5, "already-invalid", "bad-signature"),
+            (6, "malformed", "malformed")
+        ]
+    );
+    assert!(
+        run.stderr.contains("invalidated        1"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("1 of 4 cookies (25.0%) would be logged out"),
+        "{}",
+        run.stderr
+    );
+    // Without --json the rows and the summary are text on stdout.
+    let run = signet(
+        &[
+            "rotate",
+            "--format",
+            "flask",
+            "--from-secret",
+            "k-old",
+            "--to-secret",
+            "k-new",
+            "--to-secret",
+            "k-old",
+            "--now",
+            NOW,
+            "-",
+        ],
+        old,
+    );
+    assert!(
+        run.stdout.contains("line 1: valid-fallback:0 (now valid"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("can be dropped after 2026-01-31 23:50:00 UTC"),
+        "{}",
+        run.stdout
+    );
+    // Both key sets are required.
+    let run = signet(
+        &["rotate", "--format", "flask", "--to-secret", "k", "-"],
+        old,
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--from-secret"), "{}", run.stderr);
+}

@@ -46,6 +46,71 @@ pub enum Command {
     /// Manage secret keys in the OS keyring.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Preview a key rotation: which live cookies the proposed key set keeps, and which it logs out.
+    Rotate(RotateArgs),
+}
+
+/// `signet rotate`.
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// The cookies: one per line (any form `inspect` takes), or a HAR file; `-` or nothing
+    /// reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: Option<String>,
+
+    /// The cookies' format.
+    #[arg(long, value_name = "ID", value_parser = format_ids(), required = true)]
+    pub format: String,
+
+    /// A key of the set in force now (repeat: primary first, then fallbacks).
+    #[arg(long, value_name = "TEXT")]
+    pub from_secret: Vec<String>,
+    /// The same, as hex.
+    #[arg(long, value_name = "HEX")]
+    pub from_secret_hex: Vec<String>,
+    /// A stored key of the set in force now.
+    #[arg(long, value_name = "NAME")]
+    pub from_key: Vec<String>,
+    /// A stored key set in force now.
+    #[arg(long, value_name = "NAME")]
+    pub from_key_set: Vec<String>,
+
+    /// A key of the proposed set (repeat: primary first, then fallbacks).
+    #[arg(long, value_name = "TEXT")]
+    pub to_secret: Vec<String>,
+    /// The same, as hex.
+    #[arg(long, value_name = "HEX")]
+    pub to_secret_hex: Vec<String>,
+    /// A stored key of the proposed set.
+    #[arg(long, value_name = "NAME")]
+    pub to_key: Vec<String>,
+    /// A stored key set as the proposal.
+    #[arg(long, value_name = "NAME")]
+    pub to_key_set: Vec<String>,
+
+    /// Format parameters.
+    #[command(flatten)]
+    pub params: ParamArgs,
+
+    /// Reject older cookies as expired; `none` checks signatures only (default: the framework's).
+    #[arg(long, value_name = "SECS|none")]
+    pub max_age: Option<String>,
+
+    /// JWT clock leeway in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 0)]
+    pub leeway: u64,
+
+    /// The time to classify at, in Unix seconds (default: now).
+    #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
+    pub now: Option<i64>,
+
+    /// One JSON object per cookie on standard output; the summary goes to standard error.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Worker threads (default: every core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// `signet keys ...`.

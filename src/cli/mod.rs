@@ -4,6 +4,7 @@
 pub mod args;
 mod keys;
 mod output;
+mod rotate;
 
 use std::io::{self, Read as _, Write as _};
 use std::process::ExitCode;
@@ -98,6 +99,14 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Outcome> {
             let store = open_store(cli.keyring)?;
             keys::run(cmd, &store)
         }
+        Some(Command::Rotate(args)) => {
+            let sub = matches
+                .subcommand_matches("rotate")
+                .context("rotate arguments")?;
+            let from = resolve_key_args(sub, cli.keyring, "from-", false)?;
+            let to = resolve_key_args(sub, cli.keyring, "to-", false)?;
+            rotate::run(&args, &from, &to)
+        }
     }
 }
 
@@ -122,40 +131,60 @@ pub struct KeyList {
 /// `--secret`, `--secret-hex`, `--key` and `--key-set` in the order given; with none of them,
 /// every stored key.
 fn resolve_keys(sub: &clap::ArgMatches, kind: KeyringKind) -> anyhow::Result<KeyList> {
+    resolve_key_args(sub, kind, "", true)
+}
+
+/// The ordered key list given by `--{prefix}secret`, `--{prefix}secret-hex`, `--{prefix}key` and
+/// `--{prefix}key-set`; with none of them and `all_if_none`, every stored key.
+fn resolve_key_args(
+    sub: &clap::ArgMatches,
+    kind: KeyringKind,
+    prefix: &str,
+    all_if_none: bool,
+) -> anyhow::Result<KeyList> {
+    let id = |name: &str| format!("{}{name}", prefix.replace('-', "_"));
+    let flag = |name: &str| format!("--{prefix}{}", name.replace('_', "-"));
     enum Source {
         Text(Secret),
         Key(String),
         Set(String),
     }
-    let mut sources: Vec<(usize, Source)> = Vec::new();
-    if let (Some(idx), Some(vals)) = (sub.indices_of("secret"), sub.get_many::<String>("secret")) {
-        sources.extend(
-            idx.zip(vals)
-                .map(|(i, v)| (i, Source::Text(Secret::from_text(v)))),
-        );
-    }
-    if let (Some(idx), Some(vals)) = (
-        sub.indices_of("secret_hex"),
-        sub.get_many::<String>("secret_hex"),
-    ) {
-        for (i, v) in idx.zip(vals) {
-            let s = Secret::from_hex(v).map_err(|e| UsageError(format!("--secret-hex: {e}")))?;
-            sources.push((i, Source::Text(s)));
+    let values = |name: &str| -> Vec<(usize, String)> {
+        match (sub.indices_of(&id(name)), sub.get_many::<String>(&id(name))) {
+            (Some(idx), Some(vals)) => idx.zip(vals.cloned()).collect(),
+            _ => Vec::new(),
         }
+    };
+    let mut sources: Vec<(usize, Source)> = Vec::new();
+    for (i, v) in values("secret") {
+        sources.push((i, Source::Text(Secret::from_text(&v))));
     }
-    if let (Some(idx), Some(vals)) = (sub.indices_of("key"), sub.get_many::<String>("key")) {
-        sources.extend(idx.zip(vals).map(|(i, v)| (i, Source::Key(v.clone()))));
+    for (i, v) in values("secret_hex") {
+        let s =
+            Secret::from_hex(&v).map_err(|e| UsageError(format!("{}: {e}", flag("secret_hex"))))?;
+        sources.push((i, Source::Text(s)));
     }
-    if let (Some(idx), Some(vals)) = (sub.indices_of("key_set"), sub.get_many::<String>("key_set"))
-    {
-        sources.extend(idx.zip(vals).map(|(i, v)| (i, Source::Set(v.clone()))));
+    for (i, v) in values("key") {
+        sources.push((i, Source::Key(v)));
+    }
+    for (i, v) in values("key_set") {
+        sources.push((i, Source::Set(v)));
     }
     sources.sort_by_key(|(i, _)| *i);
     let mut list = KeyList {
         secrets: Vec::new(),
         names: Vec::new(),
-        all_stored: sources.is_empty(),
+        all_stored: sources.is_empty() && all_if_none,
     };
+    if sources.is_empty() && !all_if_none {
+        bail!(UsageError(format!(
+            "give the key set with {}, {}, {} or {}",
+            flag("secret"),
+            flag("secret_hex"),
+            flag("key"),
+            flag("key_set")
+        )));
+    }
     if sources.is_empty() {
         // Try every stored key; a missing keyring is a notice, not a failure.
         match open_store(kind).and_then(|s| s.load_all()) {
@@ -201,7 +230,7 @@ fn resolve_keys(sub: &clap::ArgMatches, kind: KeyringKind) -> anyhow::Result<Key
     Ok(list)
 }
 
-fn params(args: &ParamArgs) -> anyhow::Result<FormatParams> {
+pub(crate) fn params(args: &ParamArgs) -> anyhow::Result<FormatParams> {
     let digest = match &args.digest {
         Some(d) => Some(
             d.parse()
@@ -240,7 +269,7 @@ pub(crate) fn now_unix() -> i64 {
 }
 
 /// Reads the argument, or standard input for `-` / nothing.
-fn read_arg_or_stdin(arg: Option<&str>, what: &str) -> anyhow::Result<String> {
+pub(crate) fn read_arg_or_stdin(arg: Option<&str>, what: &str) -> anyhow::Result<String> {
     match arg {
         Some(text) if text != "-" => Ok(text.to_string()),
         _ => {
@@ -261,15 +290,20 @@ fn read_arg_or_stdin(arg: Option<&str>, what: &str) -> anyhow::Result<String> {
     }
 }
 
-fn inspect(args: &InspectArgs, keys: &KeyList) -> anyhow::Result<Outcome> {
-    let params = params(&args.params)?;
-    let max_age = match args.max_age.as_deref() {
+/// `--max-age SECS|none`.
+pub(crate) fn parse_max_age(arg: Option<&str>) -> anyhow::Result<MaxAge> {
+    Ok(match arg {
         None => MaxAge::FrameworkDefault,
         Some("none") => MaxAge::Unlimited,
         Some(s) => MaxAge::Secs(s.parse().map_err(|_| {
             UsageError(format!("--max-age: expected seconds or `none`, got {s:?}"))
         })?),
-    };
+    })
+}
+
+fn inspect(args: &InspectArgs, keys: &KeyList) -> anyhow::Result<Outcome> {
+    let params = params(&args.params)?;
+    let max_age = parse_max_age(args.max_age.as_deref())?;
     let now = args.now.unwrap_or_else(now_unix);
     let opts = VerifyOptions {
         now,

@@ -9,6 +9,7 @@ pub mod input;
 pub mod mac;
 pub mod model;
 pub mod pyjson;
+pub mod rotate;
 pub mod secret;
 pub mod time;
 

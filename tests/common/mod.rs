@@ -89,4 +89,5 @@ pub fn max_age(v: &Value) -> MaxAge {
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_signet"))
 }
+pub mod accept;
 pub mod secret_service;
