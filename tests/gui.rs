@@ -224,3 +224,79 @@ fn every_screen_of_the_demo_draws_with_labels_and_glyphs() {
         "the snippet (it holds secrets) is gone once closed"
     );
 }
+
+#[test]
+fn the_rotate_tab_classifies_a_batch_off_the_ui_thread_and_filters_it() {
+    use signet::gui::app::Action;
+    use signet::gui::rotate::RotateAction;
+    let mut app = app_with_keys(&[("shop-2026", "k-2026"), ("shop-2025", "k-2025")]);
+    app.store
+        .add(
+            "shop-2027",
+            &Secret::from_text("k-2027"),
+            Style::Flask,
+            "",
+            NOW,
+        )
+        .expect("added");
+    app.reload_keys();
+    let mut h = harness(app);
+    h.get_by_role_and_label(Role::Button, "Rotate").click();
+    h.run();
+    h.state_mut()
+        .apply(Action::Rotate(RotateAction::PickCurrent(
+            "shop-prod".into(),
+        )));
+    h.run();
+    assert_eq!(h.state().rotate.proposed, ["shop-2026", "shop-2025"]);
+    // Proposal: shop-2027 as primary, shop-2026 demoted, shop-2025 dropped.
+    h.state_mut()
+        .apply(Action::Rotate(RotateAction::AddProposed(
+            "shop-2027".into(),
+        )));
+    h.state_mut()
+        .apply(Action::Rotate(RotateAction::RemoveProposed(1)));
+    h.state_mut().apply(Action::Rotate(RotateAction::MoveUp(1)));
+    assert_eq!(h.state().rotate.proposed, ["shop-2027", "shop-2026"]);
+    let batch = [
+        flask_cookie("k-2026"),
+        flask_cookie("k-2025"),
+        flask_cookie("k-2025"),
+        "junk".to_string(),
+    ]
+    .join("\n");
+    let label = "Cookies to check: one per line (any form the inspector takes), or drop a HAR file";
+    h.get_by_label(label).click();
+    h.run();
+    h.get_by_label(label).type_text(&batch);
+    h.run();
+    h.get_by_label("Preview rotation").click();
+    for _ in 0..200 {
+        h.run();
+        if h.state().rotate.job.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    let result = h.state().rotate.result.as_ref().expect("a result");
+    use signet::core::rotate::Outcome;
+    assert_eq!(result.report.count(Outcome::ValidFallback(0)), 1);
+    assert_eq!(result.report.count(Outcome::Invalidated), 2);
+    assert_eq!(result.report.count(Outcome::Malformed), 1);
+    h.get_by_label_contains("4 cookies shown");
+    h.get_all_by_label("invalidated")
+        .next()
+        .expect("the filter")
+        .click();
+    h.run();
+    h.get_by_label_contains("2 cookies shown");
+    h.get_by_label_contains("Warning: the proposed set drops a key");
+    // Apply: the key set becomes the proposal.
+    h.get_by_label("Apply to the key store").click();
+    h.run();
+    assert_eq!(
+        h.state().set_members("shop-prod"),
+        ["shop-2027", "shop-2026"]
+    );
+}

@@ -72,6 +72,7 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Outcome> {
                 None => None,
                 Some("inspect") => Some(crate::gui::app::Tab::Inspect),
                 Some("keys") => Some(crate::gui::app::Tab::Keys),
+                Some("rotate") => Some(crate::gui::app::Tab::Rotate),
                 Some(other) => bail!(UsageError(format!(
                     "--tab: expected inspect or keys, got {other:?}"
                 ))),

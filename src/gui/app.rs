@@ -16,6 +16,8 @@ pub enum Tab {
     /// Paste, inspect, edit and re-sign.
     #[default]
     Inspect,
+    /// Rotation preview.
+    Rotate,
     /// The key store.
     Keys,
 }
@@ -87,6 +89,8 @@ pub enum Action {
     Dismiss(usize),
     /// Fill the inspector with a sample cookie.
     TrySample,
+    /// Something in the Rotate tab.
+    Rotate(super::rotate::RotateAction),
 }
 
 /// The inspector: the paste and what the core made of it.
@@ -183,6 +187,8 @@ pub struct SignetApp {
     pub resign: ResignState,
     /// The keys tab.
     pub keys_state: KeysState,
+    /// The Rotate tab.
+    pub rotate: super::rotate::RotateState,
     /// Status-line messages.
     pub notices: Vec<Notice>,
     /// A copied secret to clear from the clipboard, and when.
@@ -281,6 +287,7 @@ impl SignetApp {
             inspect: InspectState::default(),
             resign: ResignState::default(),
             keys_state: KeysState::default(),
+            rotate: super::rotate::RotateState::default(),
             notices: Vec::new(),
             clipboard_clear: None,
             pending_copy: None,
@@ -495,9 +502,179 @@ impl SignetApp {
                     self.notices.remove(i);
                 }
             }
+            Action::Rotate(a) => self.apply_rotate(a),
             Action::TrySample => {
                 self.inspect.input = samples().first().map(|s| s.3.clone()).unwrap_or_default();
                 self.reinspect();
+            }
+        }
+    }
+
+    /// The stored keys of a set, by name, primary first.
+    pub fn set_members(&self, set: &str) -> Vec<String> {
+        self.sets
+            .iter()
+            .find(|s| s.name == set)
+            .map(|s| {
+                s.keys
+                    .iter()
+                    .filter_map(|id| {
+                        self.keys
+                            .iter()
+                            .find(|k| k.id == *id)
+                            .map(|k| k.name.clone())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn secrets_of(&self, names: &[String]) -> Vec<Secret> {
+        names
+            .iter()
+            .filter_map(|n| {
+                self.loaded
+                    .iter()
+                    .find(|k| k.meta.name == *n)
+                    .map(|k| k.secret.clone())
+            })
+            .collect()
+    }
+
+    fn apply_rotate(&mut self, action: super::rotate::RotateAction) {
+        use super::rotate::RotateAction as R;
+        match action {
+            R::PickCurrent(set) => {
+                self.rotate.proposed = self.set_members(&set);
+                // The primary's style suggests the format (a Django key: its session cookies).
+                let style = self
+                    .set_members(&set)
+                    .first()
+                    .and_then(|n| self.keys.iter().find(|k| k.name == *n))
+                    .map(|k| k.style.clone());
+                let format = match style.as_deref() {
+                    Some("django") => Some("django-session"),
+                    Some("jwt" | "jwt-hs384" | "jwt-hs512") => Some("jwt"),
+                    Some(s) => core::format_by_id(s).map(|f| f.id()),
+                    None => None,
+                };
+                if let Some(format) = format {
+                    self.rotate.format = format;
+                }
+                self.rotate.current_set = Some(set);
+            }
+            R::NewPrimary => {
+                let base = self
+                    .rotate
+                    .current_set
+                    .clone()
+                    .unwrap_or_else(|| "key".into());
+                let style = self
+                    .rotate
+                    .proposed
+                    .first()
+                    .and_then(|n| self.keys.iter().find(|k| k.name == *n))
+                    .and_then(|k| k.style.parse::<Style>().ok())
+                    .unwrap_or(Style::Flask);
+                let today = core::time::format_utc((self.clock)());
+                let mut name = format!("{base}-{}", today.get(..10).unwrap_or("new"));
+                while self.keys.iter().any(|k| k.name == name) {
+                    name.push('+');
+                }
+                match generate::generate(style, None).and_then(|s| {
+                    self.store
+                        .add(&name, &s, style, "generated for a rotation", (self.clock)())
+                }) {
+                    Ok(meta) => {
+                        self.info(format!("Generated {} as the proposed primary.", meta.name));
+                        self.reload_keys();
+                        self.rotate.proposed.insert(0, meta.name);
+                    }
+                    Err(e) => self.error(e.to_string()),
+                }
+            }
+            R::AddProposed(name) => {
+                if !self.rotate.proposed.contains(&name) {
+                    self.rotate.proposed.push(name);
+                }
+            }
+            R::RemoveProposed(i) => {
+                if i < self.rotate.proposed.len() {
+                    self.rotate.proposed.remove(i);
+                }
+            }
+            R::MoveUp(i) => {
+                if i > 0 && i < self.rotate.proposed.len() {
+                    self.rotate.proposed.swap(i - 1, i);
+                }
+            }
+            R::Run => {
+                let Some(set) = self.rotate.current_set.clone() else {
+                    return;
+                };
+                let current_names = self.set_members(&set);
+                let current = self.secrets_of(&current_names);
+                let proposed = self.secrets_of(&self.rotate.proposed);
+                match super::rotate::start(
+                    self.rotate.format,
+                    current,
+                    proposed,
+                    &self.rotate.batch,
+                    (self.clock)(),
+                    (current_names, self.rotate.proposed.clone()),
+                ) {
+                    Ok(job) => {
+                        self.rotate.job = Some(job);
+                        self.rotate.result = None;
+                        self.rotate.selected = None;
+                    }
+                    Err(e) => self.error(e),
+                }
+            }
+            R::Cancel => {
+                if let Some(job) = &self.rotate.job {
+                    job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            R::Apply => {
+                let Some(set) = self.rotate.current_set.clone() else {
+                    return;
+                };
+                match self.store.define_set(&set, &self.rotate.proposed) {
+                    Ok(_) => {
+                        self.info(format!(
+                            "{set} is now: {}. Deploy the config from its snippet (Keys tab).",
+                            self.rotate.proposed.join(", then ")
+                        ));
+                        self.after_keys_changed();
+                    }
+                    Err(e) => self.error(e.to_string()),
+                }
+            }
+        }
+    }
+
+    /// Collects a finished rotation job. Returns whether one is still running.
+    pub fn poll_rotation(&mut self) -> bool {
+        let Some(job) = &self.rotate.job else {
+            return false;
+        };
+        match job.rx.try_recv() {
+            Ok(Ok(result)) => {
+                self.rotate.result = Some(result);
+                self.rotate.job = None;
+                false
+            }
+            Ok(Err(e)) => {
+                self.rotate.job = None;
+                self.error(e);
+                false
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => true,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.rotate.job = None;
+                self.error("the rotation job stopped unexpectedly");
+                false
             }
         }
     }

@@ -2,6 +2,7 @@
 //! logic live in [`app`], drawing in [`view`]; `signet` with no command opens it.
 
 pub mod app;
+pub mod rotate;
 pub mod view;
 
 use std::time::Duration;
@@ -39,6 +40,27 @@ impl SignetApp {
                 .id_salt("main")
                 .show(ui, |ui| match self.prefs.tab {
                     Tab::Inspect => view::inspect_ui(ui, self, &mut actions),
+                    Tab::Rotate => {
+                        let key_names: Vec<String> =
+                            self.keys.iter().map(|k| k.name.clone()).collect();
+                        let set_names: Vec<String> =
+                            self.sets.iter().map(|s| s.name.clone()).collect();
+                        let mut st = std::mem::take(&mut self.rotate);
+                        let mut rotate_actions = Vec::new();
+                        {
+                            let members = |set: &str| self.set_members(set);
+                            rotate::rotate_ui(
+                                ui,
+                                &mut st,
+                                &key_names,
+                                &set_names,
+                                &members,
+                                &mut rotate_actions,
+                            );
+                        }
+                        self.rotate = st;
+                        actions.extend(rotate_actions.into_iter().map(Action::Rotate));
+                    }
                     Tab::Keys => view::keys_ui(ui, self, &mut actions),
                 });
         });
@@ -52,6 +74,10 @@ impl SignetApp {
         if let Some(copied) = self.pending_clear.take() {
             clear_clipboard_if_still(&copied);
         }
+        if self.poll_rotation() {
+            // A job is running: refresh its progress bar a few times a second.
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
         // Idle means no work: repaint only when something time-based is due.
         if let Some(due) = self.tick() {
             ctx.request_repaint_after(due + Duration::from_millis(50));
@@ -61,7 +87,7 @@ impl SignetApp {
     /// Ctrl+V anywhere, keyboard shortcuts, dropped files.
     fn global_input(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
         let typing = ctx.memory(|m| m.focused().is_some());
-        let (pasted, dropped, tab1, tab2, copy) = ctx.input(|i| {
+        let (pasted, dropped, tab1, tab2, tab3, copy) = ctx.input(|i| {
             let pasted = i.events.iter().find_map(|e| match e {
                 egui::Event::Paste(text) if !typing => Some(text.clone()),
                 _ => None,
@@ -71,13 +97,19 @@ impl SignetApp {
                 i.raw.dropped_files.clone(),
                 i.modifiers.command && i.key_pressed(egui::Key::Num1),
                 i.modifiers.command && i.key_pressed(egui::Key::Num2),
+                i.modifiers.command && i.key_pressed(egui::Key::Num3),
                 i.modifiers.command && i.modifiers.shift && i.key_pressed(egui::Key::C),
             )
         });
         if let Some(text) = pasted {
-            self.prefs.tab = Tab::Inspect;
-            self.inspect.input = text;
-            actions.push(Action::InputChanged);
+            if self.prefs.tab == Tab::Rotate {
+                self.rotate.batch.push_str(&text);
+                self.rotate.batch.push('\n');
+            } else {
+                self.prefs.tab = Tab::Inspect;
+                self.inspect.input = text;
+                actions.push(Action::InputChanged);
+            }
         }
         for file in dropped {
             let text = read_dropped(file.path()).or_else(|| {
@@ -86,15 +118,22 @@ impl SignetApp {
                     .map(|b| String::from_utf8_lossy(&b).into_owned())
             });
             if let Some(text) = text {
-                self.prefs.tab = Tab::Inspect;
-                self.inspect.input = text;
-                actions.push(Action::InputChanged);
+                if self.prefs.tab == Tab::Rotate {
+                    self.rotate.batch = text;
+                } else {
+                    self.prefs.tab = Tab::Inspect;
+                    self.inspect.input = text;
+                    actions.push(Action::InputChanged);
+                }
             }
         }
         if tab1 {
             actions.push(Action::SetTab(Tab::Inspect));
         }
         if tab2 {
+            actions.push(Action::SetTab(Tab::Rotate));
+        }
+        if tab3 {
             actions.push(Action::SetTab(Tab::Keys));
         }
         if copy && let Ok(cookie) = &self.resign.output {

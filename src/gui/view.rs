@@ -59,7 +59,11 @@ pub fn top_bar_ui(ui: &mut Ui, app: &SignetApp, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         ui.heading("Signet");
         ui.add_space(12.0);
-        for (tab, label) in [(Tab::Inspect, "Inspect"), (Tab::Keys, "Keys")] {
+        for (tab, label) in [
+            (Tab::Inspect, "Inspect"),
+            (Tab::Rotate, "Rotate"),
+            (Tab::Keys, "Keys"),
+        ] {
             if ui.selectable_label(app.prefs.tab == tab, label).clicked() {
                 actions.push(Action::SetTab(tab));
             }
