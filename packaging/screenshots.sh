@@ -10,21 +10,23 @@ set -euo pipefail
 out=${1:-assets/screenshots}
 bin=${2:-target/debug/signet}
 mkdir -p "$out"
-display=:$(( 90 + RANDOM % 100 ))
-Xvfb "$display" -screen 0 1280x900x24 -nolisten tcp >/dev/null 2>&1 &
+# -displayfd: Xvfb picks a free display itself and writes its number once it accepts clients.
+fifo=$(mktemp -u)
+mkfifo "$fifo"
+Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3>"$fifo" >/dev/null 2>&1 &
 xvfb=$!
-trap 'kill $xvfb 2>/dev/null || true' EXIT
-export DISPLAY=$display LIBGL_ALWAYS_SOFTWARE=1
+trap 'kill $xvfb 2>/dev/null || true; rm -f "$fifo"' EXIT
+read -r -t 60 number <"$fifo" || { echo "Xvfb did not start"; exit 1; }
+export DISPLAY=:$number LIBGL_ALWAYS_SOFTWARE=1
 # No keyring and no desktop session here: the demo uses memory only.
 unset DBUS_SESSION_BUS_ADDRESS
-for i in $(seq 1 50); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.1; done
 
 shoot() {  # shoot NAME ARGS...
   local name=$1; shift
   "$bin" --demo "$@" >"$out/.$name.log" 2>&1 &
   local app=$!
   local id=""
-  for i in $(seq 1 100); do
+  for i in $(seq 1 300); do
     id=$(xwininfo -root -tree 2>/dev/null | awk '/"Signet"/ {print $1; exit}')
     [ -n "$id" ] && break
     sleep 0.2
@@ -44,4 +46,5 @@ shoot() {  # shoot NAME ARGS...
 }
 
 shoot inspect --tab inspect
+shoot rotate --tab rotate
 shoot keys --tab keys

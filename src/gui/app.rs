@@ -314,9 +314,45 @@ impl SignetApp {
         let _ = app
             .store
             .define_set("shop-prod", &["shop-2026".into(), "shop-2025".into()]);
+        let _ = app.store.add(
+            "shop-2027",
+            &Secret::from_text("demo-flask-next-2027-c0ffee"),
+            Style::Flask,
+            "demo key",
+            now - 86_400,
+        );
         app.reload_keys();
         app.inspect.input = samples().first().map(|s| s.3.clone()).unwrap_or_default();
         app.apply(Action::InputChanged);
+        // A rotation to preview: shop-2027 becomes primary, shop-2026 a fallback, shop-2025 goes.
+        app.apply(Action::Rotate(super::rotate::RotateAction::PickCurrent(
+            "shop-prod".into(),
+        )));
+        app.rotate.proposed = vec!["shop-2027".into(), "shop-2026".into()];
+        let keys = [
+            "demo-flask-primary-5f1c2e9a7b3d4c60",
+            "demo-flask-primary-5f1c2e9a7b3d4c60",
+            "demo-flask-fallback-2025-a1b2c3d4e5",
+            "a-key-nobody-has",
+        ];
+        let mut batch = String::new();
+        if let Some(flask) = core::format_by_id("flask") {
+            for i in 0..240_i64 {
+                let key = keys[(i as usize * 7) % keys.len()];
+                let age = (i * 9_973) % (40 * 86_400);
+                let payload = serde_json::json!({"_user_id": i.to_string()});
+                if let Ok(cookie) = flask.sign(
+                    &payload,
+                    &Secret::from_text(key),
+                    &FormatParams::default(),
+                    now - age,
+                ) {
+                    batch.push_str(&format!("session={cookie}\n"));
+                }
+            }
+        }
+        app.rotate.batch = batch;
+        app.apply(Action::Rotate(super::rotate::RotateAction::Run));
         app
     }
 

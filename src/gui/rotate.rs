@@ -270,13 +270,18 @@ pub fn rotate_ui(
     });
     let label = ui
         .label("Cookies to check: one per line (any form the inspector takes), or drop a HAR file");
-    ui.add(
-        egui::TextEdit::multiline(&mut st.batch)
-            .font(egui::TextStyle::Monospace)
-            .desired_rows(4)
-            .desired_width(f32::INFINITY),
-    )
-    .labelled_by(label.id);
+    egui::ScrollArea::vertical()
+        .id_salt("rotate-batch")
+        .max_height(110.0)
+        .show(ui, |ui| {
+            ui.add(
+                egui::TextEdit::multiline(&mut st.batch)
+                    .font(egui::TextStyle::Monospace)
+                    .desired_rows(4)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        });
     ui.horizontal(|ui| match &st.job {
         Some(job) => {
             let done = job.done.load(Ordering::Relaxed);
