@@ -108,7 +108,7 @@ pub(super) fn run(args: &RotateArgs, from: &KeyList, to: &KeyList) -> anyhow::Re
                 line_no += 1;
                 let text = String::from_utf8_lossy(&buf);
                 let text = text.trim();
-                if text.is_empty() || text.starts_with('#') {
+                if text.is_empty() || (text.starts_with('#') && !text.starts_with("#HttpOnly_")) {
                     continue;
                 }
                 lines.push(text.to_string());

@@ -63,6 +63,8 @@ pub enum InputForm {
     /// A row copied from the browser's devtools cookie table: Chrome's tab-separated columns
     /// (name, value, domain, path, expires, ...) or Firefox's `name:"value"`.
     DevtoolsRow,
+    /// A line of a Netscape `cookies.txt` file.
+    CookiesTxt,
     /// A cookie and its `name.sig` companion, joined (keygrip).
     SignaturePair,
     /// A cookie of a `curl` command (`-b`/`--cookie`, or a `Cookie:`/`Set-Cookie:` `-H` header).
@@ -169,6 +171,10 @@ fn pair_signatures(candidates: Vec<Candidate>) -> Vec<Candidate> {
 }
 
 fn parse_line(line: &str, multi: bool, out: &mut Vec<Candidate>) {
+    // Comments of a cookies.txt or a cookie list (`#HttpOnly_` lines are cookies).
+    if multi && line.starts_with('#') && !line.starts_with("#HttpOnly_") {
+        return;
+    }
     if let Some(rest) = strip_prefix_ci(line, "set-cookie:") {
         push_set_cookie(rest, InputForm::SetCookie, out);
         return;
@@ -187,6 +193,12 @@ fn parse_line(line: &str, multi: bool, out: &mut Vec<Candidate>) {
         && !value.is_empty()
     {
         push(out, Some(name), value, InputForm::DevtoolsRow);
+        return;
+    }
+    // A Netscape cookies.txt line (curl -c, browser exporters): domain, include-subdomains,
+    // path, secure, expiry, name, value; `#HttpOnly_` marks HttpOnly cookies' domains.
+    if let Some((name, value)) = netscape_line(line) {
+        push(out, Some(name), value, InputForm::CookiesTxt);
         return;
     }
     // Chrome's Application panel copies a row as tab-separated columns, name and value first.
@@ -288,6 +300,21 @@ fn bounded(text: &str) -> String {
     }
     let cut = text.floor_char_boundary(MAX_SOURCE);
     format!("{}…", text.get(..cut).unwrap_or_default())
+}
+
+/// The name and value of a Netscape `cookies.txt` line.
+fn netscape_line(line: &str) -> Option<(&str, &str)> {
+    let line = line.strip_prefix("#HttpOnly_").unwrap_or(line);
+    let fields: Vec<&str> = line.split('\t').collect();
+    let [_domain, subdomains, _path, secure, expiry, name, value] = fields.as_slice() else {
+        return None;
+    };
+    let flag = |f: &str| f.eq_ignore_ascii_case("true") || f.eq_ignore_ascii_case("false");
+    (flag(subdomains)
+        && flag(secure)
+        && expiry.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+        && is_token(name))
+    .then_some((*name, *value))
 }
 
 /// `name=value` when the part before the first `=` is a cookie-name token and the `=` is not
@@ -1824,6 +1851,29 @@ mod tests {
         assert_eq!(values("hello:1vb5x2:sig").len(), 1);
         assert_eq!(values("a: b\nhello:1vb5x2:sig").len(), 1);
         assert_eq!(values("a: b\nhello world:1vb5x2:sig").len(), 1);
+    }
+
+    #[test]
+    fn netscape_cookies_txt() {
+        let text = "# Netscape HTTP Cookie File\n\
+                    .shop.example\tTRUE\t/\tTRUE\t1798761600\tsession\teyJ.aa.bb\n\
+                    #HttpOnly_shop.example\tFALSE\t/\tFALSE\t0\tconnect.sid\ts%3Aabc.sig\n";
+        let got = values(text);
+        assert_eq!(
+            got,
+            vec![
+                (
+                    Some("session".into()),
+                    "eyJ.aa.bb".into(),
+                    InputForm::CookiesTxt
+                ),
+                (
+                    Some("connect.sid".into()),
+                    "s%3Aabc.sig".into(),
+                    InputForm::CookiesTxt
+                ),
+            ]
+        );
     }
 
     #[test]

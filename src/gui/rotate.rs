@@ -129,7 +129,7 @@ pub fn start(
             .lines()
             .enumerate()
             .map(|(i, l)| (i + 1, l.trim().to_string()))
-            .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+            .filter(|(_, l)| !l.is_empty() && (!l.starts_with('#') || l.starts_with("#HttpOnly_")))
             .collect()
     };
     let done = Arc::new(AtomicUsize::new(0));
