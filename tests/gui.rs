@@ -292,6 +292,30 @@ fn the_rotate_tab_classifies_a_batch_off_the_ui_thread_and_filters_it() {
     h.run();
     h.get_by_label_contains("2 cookies shown");
     h.get_by_label_contains("Warning: the proposed set drops a key");
+    // Export: CSV, one row per cookie in input order.
+    let csv = signet::gui::rotate::export(h.state().rotate.result.as_ref().expect("result"), false);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "line,outcome,now,signed_at,key_now,key_next");
+    assert_eq!(lines.len(), 5);
+    assert!(
+        lines[1].starts_with("1,valid-fallback:0,valid,1767225000,0,1"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].starts_with("2,invalidated,valid,"), "{}", lines[2]);
+    assert!(
+        lines[4].starts_with("4,malformed,malformed,"),
+        "{}",
+        lines[4]
+    );
+    h.get_by_label("Copy report as CSV").click();
+    h.run();
+    assert!(
+        h.state()
+            .notices
+            .iter()
+            .any(|n| n.text == "Copied the report of 4 cookies as CSV.")
+    );
     // Apply: the key set becomes the proposal.
     h.get_by_label("Apply to the key store").click();
     h.run();

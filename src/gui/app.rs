@@ -672,6 +672,21 @@ impl SignetApp {
                     job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
             }
+            R::Export { json } => {
+                if let Some(result) = &self.rotate.result {
+                    let text = super::rotate::export(result, json);
+                    let what = format!(
+                        "the report of {} cookies as {}",
+                        result.rows.len(),
+                        if json { "JSON lines" } else { "CSV" }
+                    );
+                    self.apply(Action::Copy {
+                        text,
+                        secret: false,
+                        what,
+                    });
+                }
+            }
             R::Apply => {
                 let Some(set) = self.rotate.current_set.clone() else {
                     return;

@@ -86,6 +86,10 @@ impl SignetApp {
 
     /// Ctrl+V anywhere, keyboard shortcuts, dropped files.
     fn global_input(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        // A revealed secret is masked again as soon as the window loses focus.
+        if self.keys_state.revealed.is_some() && !ctx.input(|i| i.focused) {
+            actions.push(Action::Hide);
+        }
         let typing = ctx.memory(|m| m.focused().is_some());
         let (pasted, dropped, tab1, tab2, tab3, copy) = ctx.input(|i| {
             let pasted = i.events.iter().find_map(|e| match e {

@@ -89,6 +89,42 @@ pub enum RotateAction {
     Cancel,
     /// Store the proposal as the current set.
     Apply,
+    /// Copy the report (one row per cookie) as CSV or JSON lines.
+    Export {
+        /// JSON lines rather than CSV.
+        json: bool,
+    },
+}
+
+/// The report as CSV (`line,outcome,now,signed_at,key_now,key_next`) or as JSON lines in the
+/// shape `signet rotate --json` prints.
+pub fn export(result: &RotateResult, json: bool) -> String {
+    let mut out = String::new();
+    if !json {
+        out.push_str("line,outcome,now,signed_at,key_now,key_next\n");
+    }
+    let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+    let idx = |v: Option<usize>| v.map(|n| n.to_string()).unwrap_or_default();
+    for (line, _, c) in &result.rows {
+        if json {
+            let v = serde_json::json!({
+                "line": line, "outcome": c.outcome.label(), "now": c.now,
+                "signed_at": c.signed_at, "key_now": c.key_now, "key_next": c.key_next,
+            });
+            out.push_str(&v.to_string());
+            out.push('\n');
+        } else {
+            out.push_str(&format!(
+                "{line},{},{},{},{},{}\n",
+                c.outcome.label(),
+                c.now,
+                opt(c.signed_at),
+                idx(c.key_now),
+                idx(c.key_next)
+            ));
+        }
+    }
+    out
 }
 
 /// Starts classifying `batch` on a worker thread.
