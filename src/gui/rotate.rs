@@ -364,6 +364,14 @@ pub fn rotate_ui(
             {
                 actions.push(RotateAction::Apply);
             }
+            if st.result.is_some() {
+                if ui.button("Copy report as CSV").clicked() {
+                    actions.push(RotateAction::Export { json: false });
+                }
+                if ui.button("Copy report as JSON").clicked() {
+                    actions.push(RotateAction::Export { json: true });
+                }
+            }
         }
     });
     let Some(result) = &st.result else {
