@@ -174,6 +174,50 @@ impl Decoded {
     }
 }
 
+/// The parts of a `[.]payload SEP timestamp SEP signature` value (itsdangerous and Django
+/// layouts): an optional compression marker, the payload up to `payload_end`, the timestamp span
+/// when there is one, and the signature after the separator at `sig_at`.
+pub(crate) fn signed_value_parts(
+    compressed: bool,
+    payload_end: usize,
+    ts_span: Option<Range<usize>>,
+    sig_at: usize,
+    sep_len: usize,
+    len: usize,
+) -> Vec<Part> {
+    let mut parts = Vec::with_capacity(6);
+    let marker = usize::from(compressed);
+    if compressed {
+        parts.push(Part {
+            kind: PartKind::Marker,
+            span: 0..1,
+        });
+    }
+    parts.push(Part {
+        kind: PartKind::Payload,
+        span: marker..payload_end,
+    });
+    if let Some(span) = ts_span {
+        parts.push(Part {
+            kind: PartKind::Separator,
+            span: payload_end..span.start,
+        });
+        parts.push(Part {
+            kind: PartKind::Timestamp,
+            span,
+        });
+    }
+    parts.push(Part {
+        kind: PartKind::Separator,
+        span: sig_at..sig_at + sep_len,
+    });
+    parts.push(Part {
+        kind: PartKind::Signature,
+        span: sig_at + sep_len..len,
+    });
+    parts
+}
+
 /// A verification verdict (the contract's `status`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
@@ -192,6 +236,28 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// `Expired` when `now - signed_at > max_age` (the frameworks' rule: an age equal to the
+    /// max age is still valid).
+    pub fn too_old(signed_at: i64, max_age: u64, now: i64) -> Option<Self> {
+        let age = i128::from(now) - i128::from(signed_at);
+        (age > i128::from(max_age)).then(|| {
+            Verdict::Expired(format!(
+                "signed {} ago, older than the max age of {}",
+                crate::core::time::human_duration(age),
+                crate::core::time::human_duration(i128::from(max_age))
+            ))
+        })
+    }
+
+    /// The verdict once a key verified the signature and the age is fine: valid if the payload
+    /// loads, malformed (the library's own `BadPayload`) if not.
+    pub fn after_signature(payload: &Result<Value, String>) -> Self {
+        match payload {
+            Ok(_) => Verdict::Valid,
+            Err(e) => Verdict::Malformed(format!("the signature is valid but {e}")),
+        }
+    }
+
     /// The contract's status string.
     pub fn status(&self) -> &'static str {
         match self {

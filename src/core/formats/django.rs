@@ -26,8 +26,8 @@ use crate::core::encoding::{
 use crate::core::input::{quote, unquote};
 use crate::core::mac::{Digest, KeyedMac, ct_eq};
 use crate::core::model::{
-    Decoded, FormatParams, Malformed, ParamError, Part, PartKind, SignError, Verdict, Verification,
-    VerifyOptions,
+    Decoded, FormatParams, Malformed, ParamError, PartKind, SignError, Verdict, Verification,
+    VerifyOptions, signed_value_parts,
 };
 use crate::core::pyjson::{self, JsonStyle};
 use crate::core::secret::Secret;
@@ -334,7 +334,6 @@ impl CookieFormat for Django {
             )));
         };
         let sig_text = &value[sig_at + sep.len()..];
-        let mut parts = Vec::new();
         let mut notes = Vec::new();
         let mut problem = None;
         let mut signed_at = None;
@@ -377,35 +376,14 @@ impl CookieFormat for Django {
         } else {
             self.load_payload(&value[..payload_end])
         };
-        let marker = usize::from(compressed);
-        if compressed {
-            parts.push(Part {
-                kind: PartKind::Marker,
-                span: 0..1,
-            });
-        }
-        parts.push(Part {
-            kind: PartKind::Payload,
-            span: marker..payload_end,
-        });
-        if let Some(span) = ts_span {
-            parts.push(Part {
-                kind: PartKind::Separator,
-                span: payload_end..span.start,
-            });
-            parts.push(Part {
-                kind: PartKind::Timestamp,
-                span,
-            });
-        }
-        parts.push(Part {
-            kind: PartKind::Separator,
-            span: sig_at..sig_at + sep.len(),
-        });
-        parts.push(Part {
-            kind: PartKind::Signature,
-            span: sig_at + sep.len()..value.len(),
-        });
+        let parts = signed_value_parts(
+            compressed,
+            payload_end,
+            ts_span,
+            sig_at,
+            sep.len(),
+            value.len(),
+        );
         if sig_text.is_empty() {
             problem.get_or_insert_with(|| "the signature is empty".into());
         }
@@ -569,15 +547,11 @@ impl Verifier for DjangoVerifier {
             );
         }
         if let (Some(ts), Some(max)) = (decoded.signed_at, max_age) {
-            let age = i128::from(opts.now) - i128::from(ts);
-            if age > i128::from(max) {
-                result.verdict = Verdict::Expired(format!(
-                    "signed {} ago, older than the max age of {}",
-                    human_duration(age),
-                    human_duration(i128::from(max))
-                ));
+            if let Some(expired) = Verdict::too_old(ts, max, opts.now) {
+                result.verdict = expired;
                 return result;
             }
+            let age = i128::from(opts.now) - i128::from(ts);
             if age < 0 {
                 result.notes.push(format!(
                     "signed {} in the future; Django accepts that",
@@ -585,10 +559,7 @@ impl Verifier for DjangoVerifier {
                 ));
             }
         }
-        result.verdict = match &decoded.payload {
-            Ok(_) => Verdict::Valid,
-            Err(e) => Verdict::Malformed(format!("the signature is valid but {e}")),
-        };
+        result.verdict = Verdict::after_signature(&decoded.payload);
         result
     }
 }
