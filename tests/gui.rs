@@ -324,3 +324,32 @@ fn the_rotate_tab_classifies_a_batch_off_the_ui_thread_and_filters_it() {
         ["shop-2027", "shop-2026"]
     );
 }
+
+#[test]
+fn the_payload_tree_edits_values_types_and_fields() {
+    let mut h = harness(app_with_keys(&[("shop-2026", "k-2026")]));
+    paste(&mut h, &flask_cookie("k-2026"));
+    h.get_by_label_contains("Edit as a tree").click();
+    h.run();
+    // Change a value.
+    let user = h.get_by_role_and_label(Role::TextInput, "user");
+    user.click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "user").type_text("eve");
+    h.run();
+    // Add a field, then remove "role".
+    h.get_by_label("New field").click();
+    h.run();
+    h.get_by_label("New field").type_text("admin");
+    h.run();
+    h.get_by_label("Add field").click();
+    h.run();
+    h.get_by_label("Remove role").click();
+    h.run();
+    let cookie = h.state().resign.output.clone().expect("re-signed");
+    let decoded = format_by_id("flask").expect("flask").decode(&cookie, &FormatParams::default()).expect("decodes");
+    assert_eq!(decoded.payload, Ok(json!({"admin": "", "user": "eve"})));
+    h.get_by_label_contains("Verified: the new cookie is valid with shop-2026");
+}

@@ -108,6 +108,8 @@ pub struct InspectState {
 pub struct ResignState {
     /// The payload being edited, as JSON text.
     pub payload_text: String,
+    /// The same payload parsed, for the tree editor (`None` while the text is not JSON).
+    pub tree: Option<Value>,
     /// Index into the loaded keys of the key to sign with.
     pub key: Option<usize>,
     /// Which timestamp to use.
@@ -122,6 +124,7 @@ impl Default for ResignState {
     fn default() -> Self {
         Self {
             payload_text: String::new(),
+            tree: None,
             key: None,
             time: TimeChoice::Keep,
             output: Err(String::new()),
@@ -792,10 +795,12 @@ impl SignetApp {
         let payload = match core::pyjson::parse(&self.resign.payload_text) {
             Ok(p) => p,
             Err(e) => {
+                self.resign.tree = None;
                 self.resign.output = Err(format!("not JSON: {e}"));
                 return;
             }
         };
+        self.resign.tree = Some(payload.clone());
         let Some(key) = self.resign.key.and_then(|i| self.loaded.get(i)) else {
             self.resign.output = Err("add or generate a key to sign with".into());
             return;

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod rotate;
+pub mod tree_edit;
 pub mod view;
 
 use std::time::Duration;

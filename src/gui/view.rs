@@ -419,6 +419,20 @@ fn flask_tree_ui(ui: &mut Ui, key: &str, value: &FlaskValue, id: &str) {
 
 fn resign_ui(ui: &mut Ui, app: &mut SignetApp, name: &str, actions: &mut Vec<Action>) {
     ui.strong("Edit and re-sign");
+    // The tree edits the same JSON the text box shows; either one re-signs as you type.
+    if let Some(tree) = &mut app.resign.tree {
+        let mut edited = false;
+        egui::CollapsingHeader::new("Edit as a tree")
+            .id_salt("resign-tree")
+            .default_open(false)
+            .show(ui, |ui| {
+                edited = super::tree_edit::edit_tree_ui(ui, tree, "t")
+            });
+        if edited {
+            app.resign.payload_text = serde_json::to_string_pretty(tree).unwrap_or_default();
+            actions.push(Action::ResignChanged);
+        }
+    }
     let label = ui.weak("Payload as JSON");
     let editor = ui.add(
         egui::TextEdit::multiline(&mut app.resign.payload_text)
