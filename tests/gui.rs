@@ -337,7 +337,8 @@ fn the_payload_tree_edits_values_types_and_fields() {
     h.run();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.run();
-    h.get_by_role_and_label(Role::TextInput, "user").type_text("eve");
+    h.get_by_role_and_label(Role::TextInput, "user")
+        .type_text("eve");
     h.run();
     // Add a field, then remove "role".
     h.get_by_label("New field").click();
@@ -349,7 +350,44 @@ fn the_payload_tree_edits_values_types_and_fields() {
     h.get_by_label("Remove role").click();
     h.run();
     let cookie = h.state().resign.output.clone().expect("re-signed");
-    let decoded = format_by_id("flask").expect("flask").decode(&cookie, &FormatParams::default()).expect("decodes");
+    let decoded = format_by_id("flask")
+        .expect("flask")
+        .decode(&cookie, &FormatParams::default())
+        .expect("decodes");
     assert_eq!(decoded.payload, Ok(json!({"admin": "", "user": "eve"})));
     h.get_by_label_contains("Verified: the new cookie is valid with shop-2026");
+}
+
+#[test]
+fn keys_can_be_renamed_and_added_to_a_set() {
+    let mut h = harness(app_with_keys(&[("a", "k-a")]));
+    h.state_mut()
+        .store
+        .add("b", &Secret::from_text("k-b"), Style::Flask, "", NOW)
+        .expect("added");
+    h.state_mut().reload_keys();
+    h.state_mut().prefs.tab = Tab::Keys;
+    h.run();
+    h.get_by_label("Key set").click();
+    h.run();
+    h.get_by_label("Key set").type_text("shop-prod");
+    h.run();
+    // b is the second row: Add to set appends it as a fallback.
+    h.get_all_by_label("Add to set")
+        .nth(1)
+        .expect("b's button")
+        .click();
+    h.run();
+    assert_eq!(h.state().set_members("shop-prod"), ["a", "b"]);
+    h.get_by_label("New name").click();
+    h.run();
+    h.get_by_label("New name").type_text("b-2025");
+    h.run();
+    h.get_all_by_label("Rename")
+        .nth(1)
+        .expect("b's button")
+        .click();
+    h.run();
+    assert_eq!(h.state().set_members("shop-prod"), ["a", "b-2025"]);
+    assert!(h.state().store.load("b-2025").is_ok());
 }

@@ -128,6 +128,13 @@ pub enum KeysCommand {
     Remove(RemoveArgs),
     /// Print the config line(s) that install a key or key set for a framework.
     Snippet(SnippetArgs),
+    /// Rename a key (its secret and key sets stay).
+    Rename {
+        /// The key's name.
+        name: String,
+        /// Its new name.
+        new_name: String,
+    },
     /// Compare the index with the keyring; --fix repairs without losing a secret.
     Doctor(DoctorArgs),
     /// Manage key sets (an app's ordered key list: primary first, then fallbacks).

@@ -195,6 +195,14 @@ pub fn run(cmd: KeysCommand, store: &KeyStore) -> anyhow::Result<Outcome> {
             let meta = store.remove(&args.name)?;
             writeln!(out, "Removed key {} ({})", meta.name, meta.fingerprint)?;
         }
+        KeysCommand::Rename { name, new_name } => {
+            let meta = store.rename(&name, &new_name)?;
+            writeln!(
+                out,
+                "Renamed {name} to {} ({})",
+                meta.name, meta.fingerprint
+            )?;
+        }
         KeysCommand::Snippet(args) => {
             let style: Style = args.style.parse().map_err(UsageError)?;
             let index = store.index()?;

@@ -85,6 +85,10 @@ pub enum Action {
     ShowSnippet { name: String, style: Style },
     /// Close the snippet.
     CloseSnippet,
+    /// Rename a key to the name typed in the rename box.
+    Rename(String),
+    /// Append a key to a key set (creating the set).
+    AddToSet { key: String, set: String },
     /// Dismiss the notice at this index.
     Dismiss(usize),
     /// Fill the inspector with a sample cookie.
@@ -149,6 +153,10 @@ pub struct KeysState {
     pub confirm_remove: Option<String>,
     /// An open snippet: title and text (holds secrets; never persisted).
     pub snippet: Option<(String, String)>,
+    /// The new name typed for a key.
+    pub rename_to: String,
+    /// A key set name typed to add a key to.
+    pub set_name: String,
 }
 
 impl Default for KeysState {
@@ -161,6 +169,8 @@ impl Default for KeysState {
             revealed: None,
             confirm_remove: None,
             snippet: None,
+            rename_to: String::new(),
+            set_name: String::new(),
         }
     }
 }
@@ -536,6 +546,32 @@ impl SignetApp {
                 }
             }
             Action::CloseSnippet => self.keys_state.snippet = None,
+            Action::Rename(name) => {
+                let new_name = self.keys_state.rename_to.trim().to_string();
+                match self.store.rename(&name, &new_name) {
+                    Ok(meta) => {
+                        self.info(format!("Renamed {name} to {}.", meta.name));
+                        self.keys_state.rename_to.clear();
+                        self.after_keys_changed();
+                    }
+                    Err(e) => self.error(e.to_string()),
+                }
+            }
+            Action::AddToSet { key, set } => {
+                let set = set.trim().to_string();
+                let mut members = self.set_members(&set);
+                if !members.contains(&key) {
+                    members.push(key);
+                }
+                match self.store.define_set(&set, &members) {
+                    Ok(_) => {
+                        self.info(format!("{set}: {}", members.join(", then ")));
+                        self.keys_state.set_name.clear();
+                        self.after_keys_changed();
+                    }
+                    Err(e) => self.error(e.to_string()),
+                }
+            }
             Action::Dismiss(i) => {
                 if i < self.notices.len() {
                     self.notices.remove(i);

@@ -593,6 +593,20 @@ pub fn keys_ui(ui: &mut Ui, app: &mut SignetApp, actions: &mut Vec<Action>) {
         ui.label("No keys yet. Generate your first key above, or import the one your app uses.");
         return;
     }
+    ui.horizontal(|ui| {
+        ui.strong("Organise");
+        let rename_label = ui.label("New name");
+        ui.add(egui::TextEdit::singleline(&mut app.keys_state.rename_to).desired_width(120.0))
+            .labelled_by(rename_label.id);
+        let set_label = ui.label("Key set");
+        ui.add(
+            egui::TextEdit::singleline(&mut app.keys_state.set_name)
+                .desired_width(120.0)
+                .hint_text("shop-prod"),
+        )
+        .labelled_by(set_label.id);
+        ui.weak("then use Rename or Add to set on a key");
+    });
     let now = (app.clock)();
     egui::ScrollArea::vertical().id_salt("keys").show(ui, |ui| {
         egui::Grid::new("keys-grid")
@@ -651,6 +665,23 @@ pub fn keys_ui(ui: &mut Ui, app: &mut SignetApp, actions: &mut Vec<Action>) {
                             actions.push(Action::ShowSnippet {
                                 name: k.name.clone(),
                                 style,
+                            });
+                        }
+                        let can_rename = !app.keys_state.rename_to.trim().is_empty();
+                        if ui
+                            .add_enabled(can_rename, egui::Button::new("Rename"))
+                            .clicked()
+                        {
+                            actions.push(Action::Rename(k.name.clone()));
+                        }
+                        let can_add = !app.keys_state.set_name.trim().is_empty();
+                        if ui
+                            .add_enabled(can_add, egui::Button::new("Add to set"))
+                            .clicked()
+                        {
+                            actions.push(Action::AddToSet {
+                                key: k.name.clone(),
+                                set: app.keys_state.set_name.clone(),
                             });
                         }
                         if ui.button("Delete").clicked() {

@@ -270,6 +270,24 @@ impl KeyStore {
         Ok(meta)
     }
 
+    /// Renames a key. Only the index changes: the keyring entry is addressed by the key's id.
+    pub fn rename(&self, name: &str, new_name: &str) -> Result<KeyMeta, StoreError> {
+        check_name(new_name)?;
+        let mut index = self.index()?;
+        if index.key(new_name).is_some() {
+            return Err(StoreError::Exists(new_name.to_string()));
+        }
+        let meta = index
+            .keys
+            .iter_mut()
+            .find(|k| k.name == name)
+            .ok_or_else(|| StoreError::NotFound(name.to_string()))?;
+        meta.name = new_name.to_string();
+        let renamed = meta.clone();
+        self.index.save(&index)?;
+        Ok(renamed)
+    }
+
     /// Defines (or replaces) a key set: `key_names` primary first.
     pub fn define_set(&self, set_name: &str, key_names: &[String]) -> Result<KeySet, StoreError> {
         check_name(set_name)?;
@@ -391,6 +409,35 @@ mod tests {
     use super::*;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
+
+    #[test]
+    fn rename_keeps_the_secret_and_the_sets() {
+        let store = KeyStore::memory();
+        store
+            .add("old", &Secret::from_text("s"), Style::Flask, "", 1)
+            .expect("added");
+        store
+            .add("other", &Secret::from_text("t"), Style::Flask, "", 1)
+            .expect("added");
+        store.define_set("app", &["old".into()]).expect("set");
+        assert_eq!(
+            store.rename("old", "other"),
+            Err(StoreError::Exists("other".into()))
+        );
+        store.rename("old", "new").expect("renamed");
+        assert_eq!(
+            store.load("new").expect("loads").secret,
+            Secret::from_text("s")
+        );
+        assert!(matches!(store.load("old"), Err(StoreError::NotFound(_))));
+        let set: Vec<String> = store
+            .load_set("app")
+            .expect("set")
+            .into_iter()
+            .map(|k| k.meta.name)
+            .collect();
+        assert_eq!(set, ["new"]);
+    }
 
     #[test]
     fn add_load_sets_remove() {
