@@ -537,3 +537,42 @@ fn doctor_finds_and_repairs_an_index_entry_without_secret_and_a_secret_without_i
     );
     assert_eq!(user.json(&["keys", "doctor", "--json"])["healthy"], true);
 }
+
+#[test]
+fn audit_rates_stored_keys_without_printing_them() {
+    let Some(ss) = SecretService::start() else {
+        return;
+    };
+    let user = User::new(&ss);
+    user.ok(&["keys", "import", "weak-one", "-"], "changeme");
+    user.ok(&["keys", "generate", "strong-one", "--style", "flask"], "");
+    user.ok(&["keys", "import", "same-as-weak", "-"], "changeme");
+    let run = user.signet(&["audit", "--stored", "--json"], "");
+    assert_eq!(run.code, 1, "a weak key is a finding: {}", run.stderr);
+    assert!(
+        !run.stdout.contains("changeme"),
+        "never prints a secret: {}",
+        run.stdout
+    );
+    let rows: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let grade = |name: &str| {
+        rows.as_array()
+            .expect("array")
+            .iter()
+            .find(|r| r["name"] == name)
+            .expect("row")["grade"]
+            .clone()
+    };
+    assert_eq!(grade("weak-one"), "leaked");
+    assert_eq!(grade("strong-one"), "strong");
+    let weak = rows
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|r| r["name"] == "weak-one")
+        .expect("row");
+    assert!(
+        weak["findings"].to_string().contains("same-as-weak"),
+        "reuse is reported: {weak}"
+    );
+}

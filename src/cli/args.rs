@@ -48,6 +48,44 @@ pub enum Command {
     Keys(KeysCommand),
     /// Preview a key rotation: which live cookies the proposed key set keeps, and which it logs out.
     Rotate(RotateArgs),
+    /// Find a cookie's key in wordlists (built-in list first), or rate the stored keys.
+    Audit(AuditArgs),
+}
+
+/// `signet audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The cookie (any form `inspect` takes); `-` or nothing reads standard input.
+    #[arg(value_name = "INPUT")]
+    pub input: Option<String>,
+
+    /// Rate every stored key instead (length, entropy, known lists, reuse, age).
+    #[arg(long, conflicts_with = "input")]
+    pub stored: bool,
+
+    /// The cookie's format (default: detected).
+    #[arg(long, value_name = "ID", value_parser = format_ids())]
+    pub format: Option<String>,
+
+    /// A wordlist: one candidate per line, any bytes (repeatable; streamed, never loaded whole).
+    #[arg(long, value_name = "FILE")]
+    pub wordlist: Vec<String>,
+
+    /// Worker threads (default: every core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Also try simple variants of every candidate (case, common suffixes).
+    #[arg(long)]
+    pub mutate: bool,
+
+    /// Format parameters.
+    #[command(flatten)]
+    pub params: ParamArgs,
+
+    /// Print one JSON object (`found`, `secret`, `tried`, `seconds`).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `signet rotate`.

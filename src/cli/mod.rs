@@ -2,6 +2,7 @@
 //! an exit code: 0 valid / success, 1 any other verdict, 2 usage or I/O errors.
 
 pub mod args;
+mod audit;
 mod keys;
 mod output;
 mod rotate;
@@ -100,6 +101,7 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Outcome> {
             let store = open_store(cli.keyring)?;
             keys::run(cmd, &store)
         }
+        Some(Command::Audit(args)) => audit::run(&args, || Ok(open_store(cli.keyring)?)),
         Some(Command::Rotate(args)) => {
             let sub = matches
                 .subcommand_matches("rotate")

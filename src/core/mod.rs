@@ -2,6 +2,7 @@
 //! no GUI. Each format family implements [`CookieFormat`]; [`inspect`] runs the whole pipeline
 //! (parse the paste, detect, decode, verify) for the CLI and the GUI alike.
 
+pub mod audit;
 pub mod encoding;
 pub mod flask_tag;
 pub mod formats;
@@ -143,6 +144,7 @@ pub static FORMATS: &[&dyn CookieFormat] = &[
     &formats::express::Express,
     &formats::keygrip::Keygrip,
     &formats::jwt::Jwt,
+    &formats::rails::Rails::new(formats::rails::Kind::Signed),
 ];
 
 /// The format with this id.

@@ -1,0 +1,303 @@
+//! `signet audit`: crack a cookie's key with the built-in list and wordlists (streamed, every
+//! core, first hit wins), or rate the stored keys. Exit status: 0 when no key was found (or every
+//! stored key is strong), 1 when one was (or a stored key is weak), 2 on errors.
+
+use std::io::{self, BufRead as _, BufReader, IsTerminal as _, Write as _};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use anyhow::bail;
+use serde_json::{Value, json};
+use zeroize::Zeroizing;
+
+use super::args::AuditArgs;
+use super::{Outcome, UsageError, now_unix, params, read_arg_or_stdin};
+use crate::core::audit::{self, BUILTIN, Target};
+use crate::keys::KeyStore;
+
+/// Candidates handed to a worker at a time.
+const BATCH: usize = 4096;
+
+pub(super) fn run(
+    args: &AuditArgs,
+    store: impl FnOnce() -> anyhow::Result<KeyStore>,
+) -> anyhow::Result<Outcome> {
+    if args.stored {
+        return stored(args, &store()?);
+    }
+    let text = read_arg_or_stdin(args.input.as_deref(), "cookie")?;
+    let target = Target::new(
+        &text,
+        args.format.as_deref(),
+        params(&args.params)?,
+        now_unix(),
+    )
+    .map_err(|e| UsageError(format!("cannot audit this cookie: {e}")))?;
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, 256);
+    let total_bytes: u64 = args
+        .wordlist
+        .iter()
+        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    let started = Instant::now();
+    let tried = AtomicU64::new(0);
+    let stop = AtomicBool::new(false);
+    let found: Mutex<Option<Zeroizing<Vec<u8>>>> = Mutex::new(None);
+    let progress = !args.json && io::stderr().is_terminal();
+    let bytes_read = AtomicU64::new(0);
+    let (tx, rx) = mpsc::sync_channel::<Vec<Vec<u8>>>(threads * 2);
+    let rx = Mutex::new(rx);
+    let result: anyhow::Result<()> = std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let batch = match rx.lock().map(|r| r.recv()) {
+                        Ok(Ok(batch)) => batch,
+                        _ => return,
+                    };
+                    // After a hit, batches are still received (and dropped) until the reader
+                    // closes the channel, so it can never block on a full channel.
+                    for candidate in &batch {
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        tried.fetch_add(1, Ordering::Relaxed);
+                        if target.try_key(candidate) {
+                            if let Ok(mut f) = found.lock() {
+                                f.get_or_insert_with(|| Zeroizing::new(candidate.clone()));
+                            }
+                            stop.store(true, Ordering::Relaxed);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        let mut last_report = Instant::now();
+        let mut send = |batch: Vec<Vec<u8>>| -> bool {
+            if progress && last_report.elapsed() > Duration::from_millis(500) {
+                last_report = Instant::now();
+                report_progress(
+                    &tried,
+                    started,
+                    bytes_read.load(Ordering::Relaxed),
+                    total_bytes,
+                );
+            }
+            !stop.load(Ordering::Relaxed) && tx.send(batch).is_ok()
+        };
+        let expand = |c: &[u8], out: &mut Vec<Vec<u8>>| {
+            if args.mutate {
+                out.extend(audit::mutations(c));
+            } else {
+                out.push(c.to_vec());
+            }
+        };
+        let mut batch = Vec::with_capacity(BATCH);
+        for c in BUILTIN {
+            expand(c, &mut batch);
+        }
+        for path in &args.wordlist {
+            let file = std::fs::File::open(path)
+                .map_err(|e| UsageError(format!("cannot read {path}: {e}")))?;
+            let mut reader = BufReader::with_capacity(1 << 20, file);
+            let mut line = Vec::new();
+            let mut first = true;
+            loop {
+                line.clear();
+                let n = reader.read_until(b'\n', &mut line)?;
+                if n == 0 {
+                    break;
+                }
+                bytes_read.fetch_add(n as u64, Ordering::Relaxed);
+                let mut l: &[u8] = &line;
+                l = l.strip_suffix(b"\n").unwrap_or(l);
+                l = l.strip_suffix(b"\r").unwrap_or(l);
+                if first {
+                    l = l.strip_prefix(b"\xef\xbb\xbf").unwrap_or(l);
+                    first = false;
+                }
+                expand(l, &mut batch);
+                if batch.len() >= BATCH
+                    && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                {
+                    break;
+                }
+            }
+            if stop.load(Ordering::Relaxed) {
+                break;
+            }
+        }
+        if !batch.is_empty() {
+            send(batch);
+        }
+        drop(tx);
+        Ok(())
+    });
+    result?;
+    if progress {
+        eprint!("\r\x1b[K");
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let tried = tried.load(Ordering::Relaxed);
+    let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut out = io::stdout().lock();
+    if args.json {
+        writeln!(
+            out,
+            "{}",
+            audit::found_json(found.as_deref().map(|v| v.as_slice()), tried, seconds)
+        )?;
+    } else {
+        let rate = tried as f64 / seconds.max(1e-9);
+        match &found {
+            Some(secret) => {
+                let shown = String::from_utf8_lossy(secret);
+                writeln!(
+                    out,
+                    "Found after {tried} candidates in {seconds:.2} s: {shown:?}"
+                )?;
+                writeln!(
+                    out,
+                    "This key is guessable: anyone can forge {} cookies with it. Rotate it.",
+                    target.format().id()
+                )?;
+            }
+            None => writeln!(
+                out,
+                "Not found in {tried} candidates ({seconds:.2} s, {rate:.0}/s)."
+            )?,
+        }
+    }
+    Ok(if found.is_some() {
+        Outcome::NotValid
+    } else {
+        Outcome::Success
+    })
+}
+
+fn report_progress(tried: &AtomicU64, started: Instant, read: u64, total: u64) {
+    let n = tried.load(Ordering::Relaxed);
+    let secs = started.elapsed().as_secs_f64().max(1e-9);
+    let rate = n as f64 / secs;
+    let eta = if total > 0 && read > 0 {
+        let left = secs * (total.saturating_sub(read)) as f64 / read as f64;
+        format!(
+            ", {:.0}% of the wordlists, about {left:.0} s left",
+            read as f64 * 100.0 / total as f64
+        )
+    } else {
+        String::new()
+    };
+    eprint!("\r\x1b[Ktried {n} ({rate:.0}/s{eta})");
+}
+
+/// The digest size a key of this style should at least match.
+fn min_bytes(style: &str) -> usize {
+    match style {
+        "flask" | "starlette" | "keygrip" => 20,
+        "jwt-hs384" => 48,
+        "jwt-hs512" | "rails" => 64,
+        _ => 32,
+    }
+}
+
+fn stored(args: &AuditArgs, store: &KeyStore) -> anyhow::Result<Outcome> {
+    let index = store.index()?;
+    let (loaded, problems) = store.load_all()?;
+    for p in problems {
+        eprintln!("signet: note: {p}");
+    }
+    // Which stored secrets appear on the built-in list or a wordlist (streamed, compared in memory).
+    let mut listed: Vec<bool> = loaded
+        .iter()
+        .map(|k| BUILTIN.iter().any(|b| *b == k.secret.expose()))
+        .collect();
+    for path in &args.wordlist {
+        let file = std::fs::File::open(path)
+            .map_err(|e| UsageError(format!("cannot read {path}: {e}")))?;
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            if reader.read_until(b'\n', &mut line)? == 0 {
+                break;
+            }
+            let mut l: &[u8] = &line;
+            l = l.strip_suffix(b"\n").unwrap_or(l);
+            l = l.strip_suffix(b"\r").unwrap_or(l);
+            for (i, k) in loaded.iter().enumerate() {
+                if !listed[i] && k.secret.expose() == l {
+                    listed[i] = true;
+                }
+            }
+        }
+    }
+    let now = now_unix();
+    let mut rows = Vec::new();
+    let mut weak = false;
+    for (i, k) in loaded.iter().enumerate() {
+        let mut rating = audit::rate(k.secret.expose(), min_bytes(&k.meta.style), listed[i]);
+        let twins: Vec<&str> = loaded
+            .iter()
+            .filter(|o| o.meta.id != k.meta.id && o.meta.fingerprint == k.meta.fingerprint)
+            .map(|o| o.meta.name.as_str())
+            .collect();
+        if !twins.is_empty() {
+            rating
+                .findings
+                .push(format!("the same secret is stored as {}", twins.join(", ")));
+        }
+        for set in &index.sets {
+            if set.keys.first() == Some(&k.meta.id) {
+                let days = (now - k.meta.created) / 86_400;
+                if days > 365 {
+                    rating.findings.push(format!(
+                        "primary of {} for {days} days: time to rotate",
+                        set.name
+                    ));
+                }
+            }
+        }
+        weak |= rating.grade != "strong";
+        rows.push(json!({
+            "name": k.meta.name,
+            "style": k.meta.style,
+            "fingerprint": k.meta.fingerprint,
+            "grade": rating.grade,
+            "entropy_bits": rating.entropy_bits,
+            "findings": rating.findings,
+        }));
+    }
+    let mut out = io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", Value::Array(rows))?;
+    } else if rows.is_empty() {
+        writeln!(out, "No stored keys to rate.")?;
+    } else {
+        for r in &rows {
+            writeln!(
+                out,
+                "{:<24} {:<7} ~{} bits",
+                r["name"].as_str().unwrap_or(""),
+                r["grade"].as_str().unwrap_or(""),
+                r["entropy_bits"]
+            )?;
+            for f in r["findings"].as_array().into_iter().flatten() {
+                writeln!(out, "    {}", f.as_str().unwrap_or(""))?;
+            }
+        }
+    }
+    if loaded.is_empty() && index.keys.is_empty() {
+        bail!(UsageError("the key store is empty: nothing to rate".into()));
+    }
+    Ok(if weak {
+        Outcome::NotValid
+    } else {
+        Outcome::Success
+    })
+}
