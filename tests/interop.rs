@@ -551,3 +551,218 @@ fn node_libraries_accept_cookies_and_tokens_signed_by_signet() {
         ours.len()
     );
 }
+
+/// Ruby with Debian's ruby-activesupport and ruby-actionpack (`SIGNET_RUBY`).
+fn ruby() -> Option<String> {
+    tool(
+        "SIGNET_RUBY",
+        "Rails: a ruby with ruby-activesupport and ruby-actionpack",
+    )
+}
+
+/// The built tests/interop/cookie_rs program (`SIGNET_COOKIE_RS`).
+fn cookie_rs_program() -> Option<String> {
+    tool(
+        "SIGNET_COOKIE_RS",
+        "the Rust cookie crate: build tests/interop/cookie_rs and point SIGNET_COOKIE_RS at it",
+    )
+}
+
+/// Like `ask`, for a program that takes its own arguments.
+fn ask_program(program: &str, args: &[&str], requests: &[Value]) -> Vec<Value> {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {program}: {e}"));
+    let mut stdin = child.stdin.take().expect("stdin");
+    let lines: Vec<String> = requests.iter().map(Value::to_string).collect();
+    let writer = std::thread::spawn(move || {
+        for line in lines {
+            writeln!(stdin, "{line}").expect("write request");
+        }
+    });
+    let answers: Vec<Value> = BufReader::new(child.stdout.take().expect("stdout"))
+        .lines()
+        .map(|l| serde_json::from_str(&l.expect("line")).expect("answer is JSON"))
+        .collect();
+    writer.join().expect("writer");
+    assert!(child.wait().expect("accept program exits").success());
+    assert_eq!(answers.len(), requests.len(), "one answer per cookie");
+    answers
+}
+
+/// A payload of strings, integers, booleans and nulls (no floats: Ruby and Rust spell them
+/// differently, which says nothing about the cookie).
+fn plain_payload(rng: &mut Rng) -> Value {
+    let mut m = serde_json::Map::new();
+    for i in 0..rng.below(5) {
+        let v = match rng.below(5) {
+            0 => Value::Null,
+            1 => Value::Bool(rng.below(2) == 0),
+            2 => json!(rng.next() as i32),
+            3 => Value::Array((0..rng.below(4)).map(|_| json!(text(rng))).collect()),
+            _ => json!(text(rng)),
+        };
+        m.insert(
+            format!("{}{i}", rng.pick(&["user", "cart", "é", "_csrf"])),
+            v,
+        );
+    }
+    Value::Object(m)
+}
+
+/// Encrypts or signs with Signet, opens with Signet, and asks the real library.
+fn mine_round_trip(
+    program: &str,
+    args: &[&str],
+    rounds: Vec<(&'static str, Value, Vec<Secret>, usize, Value)>,
+) {
+    use signet::core::formats::{cookie_rs, rails};
+    let (mut ours, mut requests) = (Vec::new(), Vec::new());
+    for (format_id, payload, keys, signer, pj) in rounds {
+        let params = common::params(&json!({ "params": pj.clone() }));
+        let decoded_and_opened = |cookie: &str| -> (core::Verification, Option<Value>) {
+            let opts = VerifyOptions::at(NOW);
+            match format_id {
+                "cookie-rs-signed" | "cookie-rs-private" => {
+                    let kind = if format_id.ends_with("signed") {
+                        cookie_rs::Kind::Signed
+                    } else {
+                        cookie_rs::Kind::Private
+                    };
+                    let f = cookie_rs::CookieRs::new(kind);
+                    let d = core::CookieFormat::decode(&f, cookie, &params).expect("decodes");
+                    f.prepare(&keys, &params).expect("keys").open(&d)
+                }
+                _ => {
+                    let kind = if format_id.ends_with("signed") {
+                        rails::Kind::Signed
+                    } else {
+                        rails::Kind::Encrypted
+                    };
+                    let f = rails::Rails::new(kind);
+                    let d = core::CookieFormat::decode(&f, cookie, &params).expect("decodes");
+                    f.prepare(&keys, &params).expect("keys").open(&d, &opts)
+                }
+            }
+        };
+        let signer_format: Box<dyn core::CookieFormat> = match format_id {
+            "cookie-rs-signed" => Box::new(cookie_rs::CookieRs::new(cookie_rs::Kind::Signed)),
+            "cookie-rs-private" => Box::new(cookie_rs::CookieRs::new(cookie_rs::Kind::Private)),
+            "rails-signed" => Box::new(rails::Rails::new(rails::Kind::Signed)),
+            _ => Box::new(rails::Rails::new(rails::Kind::Encrypted)),
+        };
+        let cookie = signer_format
+            .sign(&payload, &keys[signer], &params, NOW)
+            .unwrap_or_else(|e| panic!("{format_id}: {e}"));
+        let (v, opened) = decoded_and_opened(&cookie);
+        assert_eq!(opened.as_ref(), Some(&payload), "{format_id} {cookie}");
+        requests.push(json!({"format": format_id, "cookie": cookie, "keys": keys.iter().map(key_json).collect::<Vec<_>>(), "params": pj, "now": NOW}));
+        ours.push(Signed {
+            format: format_id,
+            cookie,
+            status: v.verdict.status(),
+            payload: opened.unwrap_or(Value::Null),
+            signed_at: None,
+            key_index: v.key_index,
+        });
+    }
+    let valid = compare(&ours, &ask_program(program, args, &requests));
+    assert_eq!(
+        valid,
+        ours.len(),
+        "every cookie Signet made must be accepted"
+    );
+}
+
+#[test]
+fn rails_accepts_cookies_signed_and_encrypted_by_signet() {
+    let Some(ruby) = ruby() else { return };
+    let script = common::root().join("tests/interop/rails/rails_cookies.rb");
+    let script = script.to_str().expect("path");
+    let mut rng = Rng(0x7a11_5c00_c1e5_2026);
+    let pool = [
+        "d3b07384d113edec49eaa6238ad5ff00a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90",
+        "development-secret-key-base",
+        "ключ-🔑-secret_key_base",
+    ];
+    let mut rounds = Vec::new();
+    for round in 0..160 {
+        let format_id = if round % 2 == 0 {
+            "rails-signed"
+        } else {
+            "rails-encrypted"
+        };
+        let keys: Vec<Secret> = (0..1 + rng.below(3))
+            .map(|i| Secret::from_text(pool[(i + round) % pool.len()]))
+            .collect();
+        let signer = rng.below(keys.len());
+        let mut pj = serde_json::Map::new();
+        pj.insert(
+            "cookie_name".into(),
+            json!(rng.pick(&["session", "_app_session", "remember_token"])),
+        );
+        if let Some(v) = rng.pick(&[
+            None,
+            Some("rails-7.0"),
+            Some("rails-6.1"),
+            Some("rails-5.1"),
+            Some("rails-7.1"),
+        ]) {
+            pj.insert("variant".into(), json!(v));
+        }
+        if rng.below(4) == 0 {
+            pj.insert(
+                "key_derivation".into(),
+                json!(rng.pick(&["pbkdf2-sha1", "pbkdf2-sha256"])),
+            );
+        }
+        if format_id == "rails-signed" && rng.below(3) == 0 {
+            pj.insert("digest".into(), json!(rng.pick(&["sha256", "sha512"])));
+        }
+        rounds.push((
+            format_id,
+            plain_payload(&mut rng),
+            keys,
+            signer,
+            Value::Object(pj),
+        ));
+    }
+    mine_round_trip(&ruby, &[script, "accept"], rounds);
+}
+
+#[test]
+fn the_cookie_crate_accepts_cookies_signed_and_encrypted_by_signet() {
+    let Some(program) = cookie_rs_program() else {
+        return;
+    };
+    let mut rng = Rng(0x00c0_0c1e_0005_2026);
+    let mut rounds = Vec::new();
+    for round in 0..160 {
+        let format_id = if round % 2 == 0 {
+            "cookie-rs-signed"
+        } else {
+            "cookie-rs-private"
+        };
+        let keys: Vec<Secret> = (0..1 + rng.below(3))
+            .map(|_| {
+                let len = *rng.pick(&[32usize, 47, 64, 64, 70]);
+                Secret::from_bytes((0..len).map(|_| rng.next() as u8).collect::<Vec<u8>>())
+            })
+            .collect();
+        let signer = rng.below(keys.len());
+        let mut pj = serde_json::Map::new();
+        pj.insert(
+            "cookie_name".into(),
+            json!(rng.pick(&["session", "user_id", "a.b"])),
+        );
+        if keys[signer].len() >= 64 && rng.below(3) == 0 {
+            pj.insert("key_derivation".into(), json!("derive-from"));
+        }
+        let value = Value::String(text(&mut rng) + "v");
+        rounds.push((format_id, value, keys, signer, Value::Object(pj)));
+    }
+    mine_round_trip(&program, &["accept"], rounds);
+}

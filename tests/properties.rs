@@ -51,6 +51,17 @@ fn params() -> FormatParams {
     }
 }
 
+/// `key` repeated up to the format's minimum key length.
+fn key_for(format: &dyn core::CookieFormat, key: &[u8]) -> Secret {
+    Secret::from_bytes(
+        key.iter()
+            .copied()
+            .cycle()
+            .take(key.len().max(format.min_key_len()))
+            .collect::<Vec<u8>>(),
+    )
+}
+
 /// Decodes and verifies a cookie value exactly as given (no paste parsing: values may have
 /// leading spaces, which a paste would trim).
 fn verify(format: &str, cookie: &str, keys: &[Secret]) -> core::Inspection {
@@ -62,8 +73,11 @@ fn verify(format: &str, cookie: &str, keys: &[Secret]) -> core::Inspection {
     };
     let params = params();
     let (decoded, verification) = match f.decode(cookie, &params) {
-        Ok(d) => {
+        Ok(mut d) => {
             let v = f.verifier(keys, &params).expect("params").verify(&d, &opts);
+            if let Some(p) = &v.opened {
+                d.payload = Ok(p.clone());
+            }
             (Some(d), v)
         }
         Err(e) => (None, core::Verification::new(Verdict::Malformed(e.0))),
@@ -91,9 +105,9 @@ proptest! {
         ts in 0i64..4_102_444_800,
     ) {
         prop_assume!(key != other);
-        let key = Secret::from_bytes(key);
-        let other = Secret::from_bytes(other);
         for format in FORMATS {
+            let (key, other) = (key_for(*format, &key), key_for(*format, &other));
+            prop_assume!(key != other);
             let payload = payload_for(format.id(), &v, &s);
             let cookie = format.sign(&payload, &key, &params(), ts)
                 .map_err(|e| TestCaseError::fail(format!("{}: {e}", format.id())))?;
@@ -120,8 +134,8 @@ proptest! {
         replacement in prop::sample::select(
             "ABCXYZabcxyz0189-_+/=.~!%\" é".chars().collect::<Vec<char>>()),
     ) {
-        let key = Secret::from_bytes(key);
         for format in FORMATS {
+            let key = key_for(*format, &key);
             let payload = payload_for(format.id(), &v, "value");
             let cookie = format.sign(&payload, &key, &params(), NOW - 10)
                 .map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -135,6 +149,13 @@ proptest! {
             let mutated: String = mutated.into_iter().collect();
             let got = verify(format.id(), &mutated, std::slice::from_ref(&key));
             if got.verification.verdict != Verdict::Valid {
+                continue;
+            }
+            // Express URL-decodes values first (decodeURIComponent): `%3a` and `%3A` are the
+            // same byte to it, so a change of a hex digit's case is no change at all.
+            if format.id() == "express"
+                && core::encoding::percent_decode(&mutated) == core::encoding::percent_decode(&cookie)
+            {
                 continue;
             }
             // The only accepted changes are the ones itsdangerous accepts too: inside the

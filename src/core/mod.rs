@@ -46,6 +46,11 @@ pub trait CookieFormat: Send + Sync {
         None
     }
 
+    /// The shortest key material the framework accepts, in bytes.
+    fn min_key_len(&self) -> usize {
+        1
+    }
+
     /// Checks parameter overrides before any cookie is looked at.
     fn check_params(&self, _params: &FormatParams) -> Result<(), ParamError> {
         Ok(())
@@ -145,6 +150,9 @@ pub static FORMATS: &[&dyn CookieFormat] = &[
     &formats::keygrip::Keygrip,
     &formats::jwt::Jwt,
     &formats::rails::Rails::new(formats::rails::Kind::Signed),
+    &formats::rails::Rails::new(formats::rails::Kind::Encrypted),
+    &formats::cookie_rs::CookieRs::new(formats::cookie_rs::Kind::Signed),
+    &formats::cookie_rs::CookieRs::new(formats::cookie_rs::Kind::Private),
 ];
 
 /// The format with this id.
@@ -266,8 +274,11 @@ pub fn inspect(
                 p.cookie_name.clone_from(&c.name);
             }
             match format.decode(&c.value, &p) {
-                Ok(decoded) => {
+                Ok(mut decoded) => {
                     let verification = verifier.verify(&decoded, opts);
+                    if let Some(p) = &verification.opened {
+                        decoded.payload = Ok(p.clone());
+                    }
                     let rank = (
                         if verification.key_index.is_some() {
                             3
@@ -353,13 +364,16 @@ pub fn inspect(
         if p.cookie_name.is_none() {
             p.cookie_name.clone_from(&c.name);
         }
-        let Ok(decoded) = r.format.decode(&c.value, &p) else {
+        let Ok(mut decoded) = r.format.decode(&c.value, &p) else {
             continue;
         };
         let Ok(verifier) = r.format.verifier(req.keys, &p) else {
             continue;
         };
         let verification = verifier.verify(&decoded, opts);
+        if let Some(p) = &verification.opened {
+            decoded.payload = Ok(p.clone());
+        }
         let key_matched = verification.key_index.is_some();
         match &best {
             Some((b, _, v)) if v.key_index.is_some() => {

@@ -282,6 +282,8 @@ pub struct Verification {
     pub max_age_secs: Option<u64>,
     /// Remarks (a lenient encoding that the framework accepts, ...).
     pub notes: Vec<String>,
+    /// The payload as the app reads it, when only a key could reveal it (encrypted formats).
+    pub opened: Option<Value>,
 }
 
 impl Verification {
@@ -292,6 +294,7 @@ impl Verification {
             key_index: None,
             max_age_secs: None,
             notes: Vec::new(),
+            opened: None,
         }
     }
 }

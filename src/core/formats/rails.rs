@@ -1,0 +1,996 @@
+//! Rails signed and encrypted cookies: ActionDispatch's cookie jars over ActiveSupport's
+//! `MessageVerifier`, `MessageEncryptor`, `KeyGenerator` and `Messages::Metadata`.
+//!
+//! ```text
+//! key(salt, n)  = PBKDF2-HMAC-H(secret_key_base, salt, 1000, n)    H = SHA1 (Rails <= 6.1
+//!                                                                  defaults) or SHA256 (7.0+)
+//! signed        = b64std(message) "--" hex(HMAC-D(key("signed cookie", 64), b64std(message)))
+//!                 D = SHA1 by default (signed_cookie_digest), SHA256/SHA512 by hex length
+//! encrypted     = b64std(ct) "--" b64std(iv12) "--" b64std(tag16)
+//!                 AES-256-GCM, key("authenticated encrypted cookie", 32), no associated data
+//! legacy (<5.2) = b64std(b64std(ct) "--" b64std(iv16)) "--" hex(HMAC-SHA1(key("signed encrypted
+//!                 cookie", 64), ...)); AES-256-CBC with key("encrypted cookie", 32)
+//! message       = {"_rails":{"message":b64std(JSON(value)),"exp":..,"pur":"cookie.NAME"}}  5.2-7.0
+//!               | {"_rails":{"data":value,"pur":"cookie.NAME"[,"exp":..]}}             7.1+
+//!               | JSON(value) | Marshal(value)                                      older apps
+//! ```
+//!
+//! Rack URL-encodes cookie values (`%2B`, `%2F`, `%3D`); they are decoded once here. The purpose
+//! binds a cookie to its name; `exp` (ISO 8601) is checked against `now` (`now >= exp` is
+//! expired). Both key generators are tried unless `key_derivation` (`pbkdf2-sha1`,
+//! `pbkdf2-sha256`) says which; the one that matched is reported. Marshal payloads are read into
+//! a display tree by [`super::marshal`] and never re-signed.
+//!
+//! Signing writes the Rails 7.1 defaults (SHA256 key generator, `data` envelope, SHA1 signed
+//! digest); `variant` selects `rails-7.0` (`message` envelope, SHA256), `rails-6.1` / `rails-5.2`
+//! (`message` envelope, SHA1 key generator) or `rails-5.1` (no envelope; encrypted cookies in the
+//! legacy AES-256-CBC + HMAC form). `variant = marshal` is refused: Signet never writes Marshal.
+
+use std::sync::OnceLock;
+
+use aes_gcm::Aes256Gcm;
+use aes_gcm::aead::KeyInit as _;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use super::cookie_rs::{gcm_open_with, gcm_seal};
+use super::marshal;
+use crate::core::encoding::b64std;
+use crate::core::mac::{Digest, KeyedMac, ct_eq};
+use crate::core::model::{
+    Decoded, FormatParams, Malformed, ParamError, Part, PartKind, SignError, Verdict, Verification,
+    VerifyOptions,
+};
+use crate::core::secret::Secret;
+use crate::core::{CookieFormat, Detection, Verifier};
+
+/// `KeyGenerator` iterations of a Rails app (`Rails.application.key_generator`).
+pub const ITERATIONS: u32 = 1000;
+/// Cookie values past this size are refused before decoding (browsers stop at ~4 KiB).
+const MAX_VALUE: usize = 64 * 1024;
+const SIGNED_SALT: &str = "signed cookie";
+const AEAD_SALT: &str = "authenticated encrypted cookie";
+const CBC_SALT: &str = "encrypted cookie";
+const CBC_SIGN_SALT: &str = "signed encrypted cookie";
+
+/// Which cookie jar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `cookies.signed`.
+    Signed,
+    /// `cookies.encrypted`.
+    Encrypted,
+}
+
+/// One Rails format.
+#[derive(Debug, Clone, Copy)]
+pub struct Rails {
+    kind: Kind,
+}
+
+impl Rails {
+    /// The format for `kind`.
+    pub const fn new(kind: Kind) -> Self {
+        Self { kind }
+    }
+}
+
+/// The `KeyGenerator` hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyGen {
+    Sha1,
+    Sha256,
+}
+
+impl KeyGen {
+    fn describe(self) -> &'static str {
+        match self {
+            KeyGen::Sha1 => "SHA1: Rails <= 6.1 defaults",
+            KeyGen::Sha256 => "SHA256: Rails 7.0+ defaults",
+        }
+    }
+
+    fn derive(self, secret: &[u8], salt: &str, out: &mut [u8]) {
+        match self {
+            KeyGen::Sha1 => {
+                pbkdf2::pbkdf2_hmac::<sha1::Sha1>(secret, salt.as_bytes(), ITERATIONS, out);
+            }
+            KeyGen::Sha256 => {
+                pbkdf2::pbkdf2_hmac::<sha2::Sha256>(secret, salt.as_bytes(), ITERATIONS, out);
+            }
+        }
+    }
+}
+
+fn key_gens(params: &FormatParams) -> Result<&'static [KeyGen], ParamError> {
+    match params.key_derivation.as_deref() {
+        None => Ok(&[KeyGen::Sha256, KeyGen::Sha1]),
+        Some("pbkdf2-sha1" | "sha1") => Ok(&[KeyGen::Sha1]),
+        Some("pbkdf2-sha256" | "sha256") => Ok(&[KeyGen::Sha256]),
+        Some(other) => Err(ParamError(format!(
+            "the Rails key generator is pbkdf2-sha1 (Rails <= 6.1 defaults) or pbkdf2-sha256 (7.0+), not {other:?}"
+        ))),
+    }
+}
+
+/// What `sign` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// 7.1+: `{"_rails":{"data":..,"pur":..}}`, SHA256 key generator.
+    Data,
+    /// 5.2–7.0: `{"_rails":{"message":..,"exp":null,"pur":..}}`.
+    Message(KeyGen),
+    /// Before 5.2: the bare JSON; encrypted cookies in AES-256-CBC + HMAC.
+    Bare,
+}
+
+fn style(params: &FormatParams) -> Result<Style, ParamError> {
+    match params.variant.as_deref() {
+        None | Some("rails-7.1" | "rails-7.2" | "rails-8" | "rails-8.0") => Ok(Style::Data),
+        Some("rails-7.0") => Ok(Style::Message(KeyGen::Sha256)),
+        Some("rails-5.2" | "rails-6.0" | "rails-6.1") => Ok(Style::Message(KeyGen::Sha1)),
+        Some("rails-5.1" | "rails-5.0" | "rails-4") => Ok(Style::Bare),
+        Some("marshal") => Err(ParamError(
+            "Signet reads Marshal cookies but never writes them (that would need instantiating Ruby objects); re-sign as JSON, which :hybrid apps and the :marshal serializer's JSON fallback both read".into(),
+        )),
+        Some(other) => Err(ParamError(format!(
+            "Rails variants: rails-7.1 (default: data envelope), rails-7.0, rails-6.1, rails-5.2 (message envelope), rails-5.1 (no envelope, legacy CBC encryption), not {other:?}"
+        ))),
+    }
+}
+
+/// Rack's unescaping of `%XX`, once. Only the upper-case escapes Rack writes are decoded: a
+/// hand-lowered `%2b` stays as it is (Rack would accept it; no browser or Rails writes it).
+fn rack_unescape(text: &str) -> Option<String> {
+    if !text.contains('%') {
+        return None;
+    }
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    let mut changed = false;
+    let hex = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    };
+    while i < b.len() {
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push(h << 4 | l);
+            i += 3;
+            changed = true;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    if changed {
+        String::from_utf8(out).ok()
+    } else {
+        None
+    }
+}
+
+/// `Rack::Utils.escape` for the characters a Rails cookie value can hold.
+fn rack_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 12);
+    for c in text.chars() {
+        match c {
+            '+' => out.push_str("%2B"),
+            '/' => out.push_str("%2F"),
+            '=' => out.push_str("%3D"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `Base64.strict_decode64`.
+fn strict_b64(text: &str) -> Option<Vec<u8>> {
+    STANDARD.decode(text).ok()
+}
+
+/// `ActiveSupport::JSON.encode`: compact, `<`, `>`, `&`, U+2028 and U+2029 escaped.
+pub fn rails_json(value: &Value) -> String {
+    let text = serde_json::to_string(value).unwrap_or_default();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The message inside a cookie, read as the cookie jar reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// The value the app sees.
+    pub value: Result<Value, String>,
+    /// The envelope's purpose: `None` without an envelope.
+    pub purpose: Option<Option<String>>,
+    /// The envelope's `exp`, as written.
+    pub exp: Option<String>,
+    /// Remarks: envelope style, serializer.
+    pub notes: Vec<String>,
+}
+
+fn deserialize(bytes: &[u8], notes: &mut Vec<String>) -> Result<Value, String> {
+    if marshal::is_marshal(bytes) {
+        notes.push("serializer: Marshal (:marshal / :hybrid apps); shown as a read-only tree, re-signing writes JSON".into());
+        return marshal::load(bytes);
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| "the message is neither JSON (not UTF-8) nor Marshal".to_string())?;
+    serde_json::from_str::<Value>(text)
+        .map_err(|e| format!("the message is neither Marshal nor JSON ({e})"))
+}
+
+/// Reads a decoded (verified or decrypted) message: envelope, serializer, value.
+pub fn read_message(bytes: &[u8]) -> Message {
+    let mut notes = Vec::new();
+    if !marshal::is_marshal(bytes)
+        && let Ok(Value::Object(outer)) = serde_json::from_slice::<Value>(bytes)
+        && let Some(Value::Object(meta)) = outer.get("_rails")
+    {
+        let purpose = Some(match meta.get("pur") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Null) | None => None,
+            Some(other) => Some(other.to_string()),
+        });
+        let exp = match meta.get("exp") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Null) | None => None,
+            Some(other) => Some(other.to_string()),
+        };
+        let value = if let Some(data) = meta.get("data") {
+            notes.push(
+                "envelope: Rails 7.1+ {\"_rails\":{\"data\":..}} (use_message_serializer_for_metadata)"
+                    .into(),
+            );
+            Ok(data.clone())
+        } else if let Some(Value::String(m)) = meta.get("message") {
+            notes.push("envelope: Rails 5.2-7.0 {\"_rails\":{\"message\":base64}}".into());
+            match strict_b64(m) {
+                Some(inner) => {
+                    let v = deserialize(&inner, &mut notes);
+                    if v.is_ok() && !marshal::is_marshal(&inner) {
+                        notes.push("serializer: JSON".into());
+                    }
+                    v
+                }
+                None => Err("the envelope's message is not strict base64".into()),
+            }
+        } else {
+            Err("the _rails envelope has neither data nor message".into())
+        };
+        return Message {
+            value,
+            purpose,
+            exp,
+            notes,
+        };
+    }
+    let value = deserialize(bytes, &mut notes);
+    if value.is_ok() {
+        if !marshal::is_marshal(bytes) {
+            notes.push("serializer: JSON".into());
+        }
+        notes.push("no metadata envelope (before Rails 5.2, or written without a purpose)".into());
+    }
+    Message {
+        value,
+        purpose: None,
+        exp: None,
+        notes,
+    }
+}
+
+/// The layout found by `decode`.
+enum Layout<'a> {
+    /// `data--hexdigest` (signed; for encrypted, the legacy CBC form).
+    Signed { data: &'a str, hex: &'a str },
+    /// `ct--iv--tag`.
+    Gcm {
+        ct: Vec<u8>,
+        iv: Vec<u8>,
+        tag: Vec<u8>,
+    },
+}
+
+/// `value.split("--")` as Ruby splits it (trailing empty pieces dropped).
+fn ruby_split(value: &str) -> Vec<&str> {
+    let mut pieces: Vec<&str> = value.split("--").collect();
+    while pieces.last().is_some_and(|p| p.is_empty()) {
+        pieces.pop();
+    }
+    pieces
+}
+
+/// The layout and how many bytes of `value` it uses: MessageVerifier destructures
+/// `data, digest = split("--")` and MessageEncryptor `ct, iv, tag = ...`, ignoring the rest.
+fn split_layout(kind: Kind, value: &str) -> Result<(Layout<'_>, usize), String> {
+    let pieces = ruby_split(value);
+    let used = |n: usize| pieces[..n].iter().map(|p| p.len()).sum::<usize>() + 2 * (n - 1);
+    match (kind, pieces.as_slice()) {
+        (Kind::Signed, [data, hex, ..]) | (Kind::Encrypted, [data, hex]) => {
+            if data.is_empty() {
+                return Err("the data before \"--\" is empty".into());
+            }
+            if hex.is_empty() {
+                return Err("the HMAC after \"--\" is empty".into());
+            }
+            Ok((Layout::Signed { data, hex }, used(2)))
+        }
+        (Kind::Encrypted, [ct, iv, tag, ..]) => {
+            let part = |name: &str, text: &str| {
+                strict_b64(text).ok_or_else(|| {
+                    format!("the {name} ({} chars) is not strict padded base64", text.len())
+                })
+            };
+            let (ct, iv, tag) = (part("ciphertext", ct)?, part("IV", iv)?, part("tag", tag)?);
+            if iv.len() != 12 {
+                return Err(format!(
+                    "the IV has {} bytes; AES-256-GCM cookies have 12",
+                    iv.len()
+                ));
+            }
+            if tag.len() != 16 {
+                return Err(format!(
+                    "the auth tag has {} bytes; Rails requires 16 (truncated?)",
+                    tag.len()
+                ));
+            }
+            Ok((Layout::Gcm { ct, iv, tag }, used(3)))
+        }
+        (Kind::Signed, _) => Err(
+            "a signed cookie is base64 data, \"--\" and a hex HMAC; there is no \"--\"".into(),
+        ),
+        (Kind::Encrypted, _) => Err(
+            "an encrypted cookie is ciphertext--iv--tag (or the legacy data--hmac); there is no \"--\"".into(),
+        ),
+    }
+}
+
+fn hex_digest(hex: &str) -> Result<Digest, String> {
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("the HMAC {hex:?} is not hex"));
+    }
+    match hex.len() {
+        40 => Ok(Digest::Sha1),
+        56 => Ok(Digest::Sha224),
+        64 => Ok(Digest::Sha256),
+        96 => Ok(Digest::Sha384),
+        128 => Ok(Digest::Sha512),
+        n => Err(format!(
+            "the HMAC has {n} hex digits; SHA1/SHA256/SHA512 give 40/64/128"
+        )),
+    }
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl CookieFormat for Rails {
+    fn id(&self) -> &'static str {
+        match self.kind {
+            Kind::Signed => "rails-signed",
+            Kind::Encrypted => "rails-encrypted",
+        }
+    }
+
+    fn label(&self) -> &'static str {
+        match self.kind {
+            Kind::Signed => "Rails signed cookies (ActiveSupport MessageVerifier)",
+            Kind::Encrypted => "Rails encrypted cookies (AES-256-GCM, PBKDF2-derived key)",
+        }
+    }
+
+    fn check_params(&self, params: &FormatParams) -> Result<(), ParamError> {
+        key_gens(params)?;
+        if let Some(v) = params.variant.as_deref()
+            && v != "marshal"
+        {
+            style(params)?;
+        }
+        Ok(())
+    }
+
+    fn detect(&self, value: &str, params: &FormatParams) -> Option<Detection> {
+        let d = self.decode(value, params).ok()?;
+        let gcm = d.parts.iter().any(|p| p.kind == PartKind::Iv);
+        let (score, what) = match self.kind {
+            Kind::Signed if d.payload.is_ok() => {
+                (85, "base64 data \"--\" hex HMAC (Rails MessageVerifier)")
+            }
+            Kind::Signed => (
+                30,
+                "base64 \"--\" hex HMAC, but the data is not a Rails message",
+            ),
+            Kind::Encrypted if gcm => (
+                85,
+                "ciphertext--iv--tag (Rails AES-256-GCM MessageEncryptor)",
+            ),
+            // A legacy CBC cookie's data is base64 of "ct--iv".
+            Kind::Encrypted => (
+                60,
+                "base64(ciphertext--iv) \"--\" hex HMAC (Rails legacy AES-256-CBC)",
+            ),
+        };
+        Some(Detection::new(score, what, &d))
+    }
+
+    fn decode(&self, raw: &str, params: &FormatParams) -> Result<Decoded, Malformed> {
+        key_gens(params).map_err(|e| Malformed(e.0))?;
+        if raw.len() > MAX_VALUE {
+            return Err(Malformed(format!(
+                "the value has {} bytes, far more than any browser keeps in a cookie",
+                raw.len()
+            )));
+        }
+        let mut notes = Vec::new();
+        let unescaped = rack_unescape(raw);
+        if unescaped.is_some() {
+            notes.push("URL-encoded in transit (Rack): %XX escapes decoded once".to_string());
+        }
+        let value = unescaped.as_deref().unwrap_or(raw);
+        let (layout, used) = split_layout(self.kind, value).map_err(Malformed)?;
+        let mut parts = Vec::new();
+        let mut offset = 0;
+        let mut push = |kind: PartKind, len: usize, parts: &mut Vec<Part>| {
+            parts.push(Part {
+                kind,
+                span: offset..offset + len,
+            });
+            offset += len;
+        };
+        let mut problem = None;
+        let (payload, digest, signature, signed) = match &layout {
+            Layout::Signed { data, hex } => {
+                let digest = match params.digest {
+                    Some(d) => d,
+                    None => hex_digest(hex).map_err(Malformed)?,
+                };
+                if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(Malformed(format!("the HMAC {hex:?} is not hex")));
+                }
+                push(PartKind::Payload, data.len(), &mut parts);
+                push(PartKind::Separator, 2, &mut parts);
+                push(PartKind::Signature, hex.len(), &mut parts);
+                if hex.bytes().any(|b| b.is_ascii_uppercase()) {
+                    notes.push("the HMAC has upper-case hex digits: Rails compares the lower-case hex text, so no key verifies it".into());
+                }
+                let payload = match (self.kind, strict_b64(data)) {
+                    (_, None) => {
+                        let e = format!(
+                            "the data ({} chars) is not strict padded base64",
+                            data.len()
+                        );
+                        problem = Some(e.clone());
+                        Err(e)
+                    }
+                    (Kind::Signed, Some(bytes)) => {
+                        let m = read_message(&bytes);
+                        notes.extend(m.notes.iter().cloned());
+                        if let Some(Some(p)) = &m.purpose {
+                            notes.push(format!("purpose {p:?}"));
+                        }
+                        if let Some(exp) = &m.exp {
+                            notes.push(format!("expires {exp} (the envelope's exp)"));
+                        }
+                        m.value
+                    }
+                    (Kind::Encrypted, Some(bytes)) => {
+                        let inner = std::str::from_utf8(&bytes).ok().and_then(|t| {
+                            let (ct, iv) = t.split_once("--")?;
+                            Some((strict_b64(ct)?, strict_b64(iv)?))
+                        });
+                        match inner {
+                            Some((ct, iv))
+                                if iv.len() == 16 && !ct.is_empty() && ct.len() % 16 == 0 =>
+                            {
+                                notes.push("legacy AES-256-CBC + HMAC cookie (Rails 4.x-5.1, or rotated from them)".into());
+                                Err("encrypted (AES-256-CBC): only a key decrypts it".into())
+                            }
+                            _ => {
+                                return Err(Malformed(
+                                    "a legacy encrypted cookie's data must be base64 of base64(ciphertext)--base64(16-byte IV), with whole AES blocks".into(),
+                                ));
+                            }
+                        }
+                    }
+                };
+                (
+                    payload,
+                    Some(digest),
+                    hex.as_bytes().to_vec(),
+                    0..data.len(),
+                )
+            }
+            Layout::Gcm { ct: _, iv: _, tag } => {
+                let pieces = ruby_split(value);
+                push(PartKind::Payload, pieces[0].len(), &mut parts);
+                push(PartKind::Separator, 2, &mut parts);
+                push(PartKind::Iv, pieces[1].len(), &mut parts);
+                push(PartKind::Separator, 2, &mut parts);
+                push(PartKind::AuthTag, pieces[2].len(), &mut parts);
+                (
+                    Err("encrypted (AES-256-GCM): only a key decrypts it".to_string()),
+                    None,
+                    tag.clone(),
+                    0..value.len(),
+                )
+            }
+        };
+        if used < value.len() {
+            parts.push(Part {
+                kind: PartKind::Marker,
+                span: used..value.len(),
+            });
+            notes.push(format!(
+                "{} characters after the last part Rails reads: it ignores them",
+                value.len() - used
+            ));
+        }
+        let cookie_name = params.cookie_name.clone();
+        if cookie_name.is_none() {
+            notes.push("the cookie's name is unknown (give name=value input or --cookie-name): the purpose cookie.NAME is not checked".into());
+        }
+        Ok(Decoded {
+            format: self.id(),
+            value: value.to_string(),
+            cookie_name,
+            parts,
+            payload,
+            signed_at: None,
+            compressed: false,
+            digest,
+            notes,
+            problem,
+            lenient_parts: Vec::new(),
+            header: None,
+            signed,
+            signature,
+        })
+    }
+
+    fn verifier(
+        &self,
+        keys: &[Secret],
+        params: &FormatParams,
+    ) -> Result<Box<dyn Verifier>, ParamError> {
+        Ok(Box::new(self.prepare(keys, params)?))
+    }
+
+    fn sign(
+        &self,
+        payload: &Value,
+        key: &Secret,
+        params: &FormatParams,
+        _timestamp: i64,
+    ) -> Result<String, SignError> {
+        let style = style(params).map_err(|e| SignError::Unsupported(e.0))?;
+        let forced = key_gens(params).map_err(|e| SignError::Param(e.0))?;
+        let keygen = match (params.key_derivation.as_deref(), style) {
+            (Some(_), _) => forced[0],
+            (None, Style::Data) => KeyGen::Sha256,
+            (None, Style::Message(k)) => k,
+            (None, Style::Bare) => KeyGen::Sha1,
+        };
+        let json = rails_json(payload);
+        let message = match style {
+            Style::Bare => json,
+            Style::Data | Style::Message(_) => {
+                let name = params.cookie_name.as_deref().ok_or_else(|| {
+                    SignError::Param(
+                        "Rails binds a cookie to its name (purpose cookie.NAME): give --cookie-name"
+                            .into(),
+                    )
+                })?;
+                let purpose = rails_json(&Value::String(format!("cookie.{name}")));
+                if style == Style::Data {
+                    format!("{{\"_rails\":{{\"data\":{json},\"pur\":{purpose}}}}}")
+                } else {
+                    let inner = rails_json(&Value::String(b64std(json.as_bytes())));
+                    format!("{{\"_rails\":{{\"message\":{inner},\"exp\":null,\"pur\":{purpose}}}}}")
+                }
+            }
+        };
+        let secret = key.expose();
+        let out = match (self.kind, style) {
+            (Kind::Signed, _) => {
+                let mut k = Zeroizing::new([0u8; 64]);
+                keygen.derive(
+                    secret,
+                    params.salt.as_deref().unwrap_or(SIGNED_SALT),
+                    &mut k[..],
+                );
+                let digest = params.digest.unwrap_or(Digest::Sha1);
+                let data = b64std(message.as_bytes());
+                let mac = KeyedMac::new(digest, &k[..]).tag(&[data.as_bytes()]);
+                format!("{data}--{}", hex_lower(mac.as_bytes()))
+            }
+            (Kind::Encrypted, Style::Bare) => {
+                let (mut enc, mut sig) = (Zeroizing::new([0u8; 32]), Zeroizing::new([0u8; 64]));
+                keygen.derive(secret, CBC_SALT, &mut enc[..]);
+                keygen.derive(secret, CBC_SIGN_SALT, &mut sig[..]);
+                let mut iv = [0u8; 16];
+                getrandom::fill(&mut iv).map_err(|e| {
+                    SignError::Unsupported(format!(
+                        "the OS random generator failed to give an IV: {e}"
+                    ))
+                })?;
+                let ct = cbc_encrypt(&enc, &iv, message.as_bytes());
+                let data = b64std(format!("{}--{}", b64std(&ct), b64std(&iv)).as_bytes());
+                let digest = params.digest.unwrap_or(Digest::Sha1);
+                let mac = KeyedMac::new(digest, &sig[..]).tag(&[data.as_bytes()]);
+                format!("{data}--{}", hex_lower(mac.as_bytes()))
+            }
+            (Kind::Encrypted, _) => {
+                let mut k = Zeroizing::new([0u8; 32]);
+                keygen.derive(
+                    secret,
+                    params.salt.as_deref().unwrap_or(AEAD_SALT),
+                    &mut k[..],
+                );
+                let (iv, mut sealed) = gcm_seal(&k[..], message.as_bytes(), b"")?;
+                let tag = sealed.split_off(sealed.len() - 16);
+                format!("{}--{}--{}", b64std(&sealed), b64std(&iv), b64std(&tag))
+            }
+        };
+        Ok(rack_escape(&out))
+    }
+}
+
+fn cbc_encrypt(key: &[u8; 32], iv: &[u8; 16], plaintext: &[u8]) -> Vec<u8> {
+    use cbc::cipher::{BlockModeEncrypt as _, KeyIvInit as _, block_padding::Pkcs7};
+    cbc::Encryptor::<aes::Aes256>::new(key.into(), iv.into()).encrypt_padded_vec::<Pkcs7>(plaintext)
+}
+
+fn cbc_decrypt(key: &[u8], iv: &[u8], ct: &[u8]) -> Option<Vec<u8>> {
+    use cbc::cipher::{BlockModeDecrypt as _, KeyIvInit as _, block_padding::Pkcs7};
+    cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv)
+        .ok()?
+        .decrypt_padded_vec::<Pkcs7>(ct)
+        .ok()
+}
+
+/// The legacy CBC keys: encryption (`encrypted cookie`) and signing (`signed encrypted cookie`).
+type CbcKeys = (Zeroizing<[u8; 32]>, Zeroizing<[u8; 64]>);
+
+/// One key under one key generator, derived lazily per salt.
+struct Derived {
+    index: usize,
+    keygen: KeyGen,
+    secret: Secret,
+    salt: String,
+    signed: OnceLock<Zeroizing<[u8; 64]>>,
+    aead: OnceLock<Option<Aes256Gcm>>,
+    cbc: OnceLock<CbcKeys>,
+}
+
+impl Derived {
+    fn signed_mac(&self, digest: Digest) -> KeyedMac {
+        let key = self.signed.get_or_init(|| {
+            let mut k = Zeroizing::new([0u8; 64]);
+            self.keygen
+                .derive(self.secret.expose(), &self.salt, &mut k[..]);
+            k
+        });
+        KeyedMac::new(digest, &key[..])
+    }
+
+    fn aead(&self) -> Option<&Aes256Gcm> {
+        self.aead
+            .get_or_init(|| {
+                let mut k = Zeroizing::new([0u8; 32]);
+                self.keygen
+                    .derive(self.secret.expose(), &self.salt, &mut k[..]);
+                Aes256Gcm::new_from_slice(&k[..]).ok()
+            })
+            .as_ref()
+    }
+
+    fn cbc(&self) -> &CbcKeys {
+        self.cbc.get_or_init(|| {
+            let (mut enc, mut sig) = (Zeroizing::new([0u8; 32]), Zeroizing::new([0u8; 64]));
+            self.keygen
+                .derive(self.secret.expose(), CBC_SALT, &mut enc[..]);
+            self.keygen
+                .derive(self.secret.expose(), CBC_SIGN_SALT, &mut sig[..]);
+            (enc, sig)
+        })
+    }
+}
+
+impl Rails {
+    /// Prepares the key list (keys are derived on first use, once).
+    pub fn prepare(
+        &self,
+        keys: &[Secret],
+        params: &FormatParams,
+    ) -> Result<RailsVerifier, ParamError> {
+        let gens = key_gens(params)?;
+        let salt = params.salt.clone().unwrap_or_else(|| {
+            match self.kind {
+                Kind::Signed => SIGNED_SALT,
+                Kind::Encrypted => AEAD_SALT,
+            }
+            .to_string()
+        });
+        let mut derived = Vec::new();
+        for (index, k) in keys.iter().enumerate() {
+            for &keygen in gens {
+                derived.push(Derived {
+                    index,
+                    keygen,
+                    secret: k.clone(),
+                    salt: salt.clone(),
+                    signed: OnceLock::new(),
+                    aead: OnceLock::new(),
+                    cbc: OnceLock::new(),
+                });
+            }
+        }
+        Ok(RailsVerifier {
+            kind: self.kind,
+            keys: derived,
+            digest: params.digest,
+        })
+    }
+}
+
+/// A prepared key list for one of the two jars.
+pub struct RailsVerifier {
+    kind: Kind,
+    keys: Vec<Derived>,
+    digest: Option<Digest>,
+}
+
+impl RailsVerifier {
+    /// Verifies (signed) or decrypts (encrypted) `decoded`, returning the verdict and the value
+    /// the app reads (`None` when no key opened it).
+    pub fn open(&self, decoded: &Decoded, opts: &VerifyOptions) -> (Verification, Option<Value>) {
+        let mut result = Verification::new(Verdict::Unverified);
+        if self.keys.is_empty() {
+            return (result, None);
+        }
+        let layout = match split_layout(self.kind, &decoded.value) {
+            Ok((l, _)) => l,
+            Err(e) => {
+                result.verdict = Verdict::Malformed(e);
+                return (result, None);
+            }
+        };
+        // The key that opens it and the message bytes it gives.
+        let opened: Option<(&Derived, Result<Vec<u8>, String>)> = match &layout {
+            Layout::Signed { data, hex } => {
+                let digest = match self.digest.or(decoded.digest) {
+                    Some(d) => d,
+                    None => {
+                        result.verdict =
+                            Verdict::Malformed("the HMAC length fits no digest".into());
+                        return (result, None);
+                    }
+                };
+                let found = self.keys.iter().find(|k| {
+                    let mac = match self.kind {
+                        Kind::Signed => k.signed_mac(digest),
+                        Kind::Encrypted => KeyedMac::new(digest, &k.cbc().1[..]),
+                    };
+                    ct_eq(
+                        hex_lower(mac.tag(&[data.as_bytes()]).as_bytes()).as_bytes(),
+                        hex.as_bytes(),
+                    )
+                });
+                found.map(|k| {
+                    let bytes =
+                        strict_b64(data).ok_or_else(|| "the data is not strict base64".to_string());
+                    let bytes = match self.kind {
+                        Kind::Signed => bytes,
+                        Kind::Encrypted => bytes.and_then(|b| {
+                            let text = String::from_utf8(b)
+                                .map_err(|_| "the data is not base64 text".to_string())?;
+                            let (ct, iv) = text
+                                .split_once("--")
+                                .and_then(|(c, i)| Some((strict_b64(c)?, strict_b64(i)?)))
+                                .ok_or_else(|| {
+                                    "the data is not base64(ciphertext)--base64(iv)".to_string()
+                                })?;
+                            cbc_decrypt(&k.cbc().0[..], &iv, &ct).ok_or_else(|| {
+                                "it does not decrypt with AES-256-CBC (bad padding)".to_string()
+                            })
+                        }),
+                    };
+                    (k, bytes)
+                })
+            }
+            Layout::Gcm { ct, iv, tag } => {
+                let mut sealed = Vec::with_capacity(ct.len() + tag.len());
+                sealed.extend_from_slice(ct);
+                sealed.extend_from_slice(tag);
+                self.keys.iter().find_map(|k| {
+                    let plain = gcm_open_with(k.aead()?, iv, &sealed, b"")?;
+                    Some((k, Ok(plain)))
+                })
+            }
+        };
+        let Some((key, bytes)) = opened else {
+            result.verdict = match &decoded.problem {
+                Some(problem) => Verdict::Malformed(problem.clone()),
+                None => Verdict::BadSignature,
+            };
+            return (result, None);
+        };
+        result.key_index = Some(key.index);
+        result.notes.push(format!(
+            "key #{} derived with {}",
+            key.index,
+            key.keygen.describe()
+        ));
+        let bytes = match bytes {
+            Ok(b) => b,
+            Err(e) => {
+                result.verdict = Verdict::Malformed(format!("the key matches, but {e}"));
+                return (result, None);
+            }
+        };
+        let message = read_message(&bytes);
+        if self.kind == Kind::Encrypted {
+            result.notes.extend(message.notes.iter().cloned());
+        }
+        let value = match message.value {
+            Ok(v) => v,
+            Err(e) => {
+                result.verdict = Verdict::Malformed(format!("the key matches, but {e}"));
+                return (result, None);
+            }
+        };
+        if let Some(purpose) = &message.purpose {
+            let shown = purpose.as_deref().unwrap_or("none");
+            match decoded.cookie_name.as_deref() {
+                None => result.notes.push(format!(
+                    "purpose {shown:?} not checked: the cookie's name is unknown"
+                )),
+                Some(name) => {
+                    let expected = format!("cookie.{name}");
+                    // The jar tries the purpose, then no purpose: an envelope with a null
+                    // purpose is read under any name.
+                    if purpose.as_deref().is_some_and(|p| p != expected) {
+                        result.notes.push(format!(
+                            "key #{} signed it for purpose {shown:?}, but this cookie is named {name:?} (purpose {expected:?}): Rails ignores it",
+                            key.index
+                        ));
+                        result.key_index = None;
+                        result.verdict = Verdict::BadSignature;
+                        return (result, Some(value));
+                    }
+                }
+            }
+        }
+        if let Some(exp) = &message.exp {
+            match jiff::Timestamp::strptime("%Y-%m-%dT%H:%M:%S%.f%:z", exp.replace('Z', "+00:00"))
+                .ok()
+                .or_else(|| exp.parse::<jiff::Timestamp>().ok())
+            {
+                Some(t) if opts.now >= t.as_second() + i64::from(t.subsec_nanosecond() > 0) => {
+                    result.verdict = Verdict::Expired(format!("the envelope expired at {exp}"));
+                    return (result, Some(value));
+                }
+                Some(_) => result.notes.push(format!("expires at {exp}")),
+                None => {
+                    result.verdict = Verdict::Malformed(format!(
+                        "the key matches, but the envelope's exp {exp:?} is not an ISO 8601 time"
+                    ));
+                    return (result, None);
+                }
+            }
+        }
+        result.verdict = Verdict::Valid;
+        if self.kind == Kind::Encrypted {
+            result
+                .notes
+                .push(format!("decrypted value: {}", rails_json(&value)));
+        }
+        (result, Some(value))
+    }
+}
+
+impl Verifier for RailsVerifier {
+    fn verify(&self, decoded: &Decoded, opts: &VerifyOptions) -> Verification {
+        let (mut v, opened) = self.open(decoded, opts);
+        if self.kind == Kind::Encrypted {
+            v.opened = opened;
+        }
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn named(name: &str) -> FormatParams {
+        FormatParams {
+            cookie_name: Some(name.into()),
+            ..FormatParams::default()
+        }
+    }
+
+    #[test]
+    fn round_trips_in_every_style() {
+        let key = Secret::from_text("secret_key_base");
+        let other = Secret::from_text("other");
+        let payload = json!({"user_id": 42, "name": "<é>"});
+        for kind in [Kind::Signed, Kind::Encrypted] {
+            let f = Rails::new(kind);
+            for variant in [
+                None,
+                Some("rails-7.0"),
+                Some("rails-6.1"),
+                Some("rails-5.1"),
+            ] {
+                let params = FormatParams {
+                    variant: variant.map(str::to_string),
+                    ..named("session")
+                };
+                let cookie = f.sign(&payload, &key, &params, 0).expect("signs");
+                let d = f.decode(&cookie, &named("session")).expect("decodes");
+                let v = f
+                    .prepare(&[other.clone(), key.clone()], &FormatParams::default())
+                    .expect("k");
+                let (got, value) = v.open(&d, &VerifyOptions::at(0));
+                assert_eq!(got.verdict, Verdict::Valid, "{kind:?} {variant:?} {cookie}");
+                assert_eq!(got.key_index, Some(1));
+                assert_eq!(value, Some(payload.clone()));
+                if variant.is_some_and(|v| v != "rails-5.1") {
+                    let renamed = f.decode(&cookie, &named("other")).expect("decodes");
+                    assert_eq!(
+                        v.open(&renamed, &VerifyOptions::at(0)).0.verdict,
+                        Verdict::BadSignature
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn marshal_is_never_written_and_hostile_values_are_errors() {
+        let f = Rails::new(Kind::Encrypted);
+        let params = FormatParams {
+            variant: Some("marshal".into()),
+            ..named("s")
+        };
+        assert!(
+            f.sign(&json!({}), &Secret::from_text("k"), &params, 0)
+                .is_err()
+        );
+        for bad in [
+            "",
+            "--",
+            "a--b--c",
+            "QUJD--QUJD--QUJD",
+            "QUJD--AAAAAAAAAAAAAAAA--AAAA",
+            "%%--%%",
+        ] {
+            assert!(f.decode(bad, &named("s")).is_err(), "{bad}");
+        }
+        let s = Rails::new(Kind::Signed);
+        assert!(s.decode("e30=--abc", &named("s")).is_err());
+        assert!(s.decode("e30=--zz", &named("s")).is_err());
+    }
+}
