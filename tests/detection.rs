@@ -9,7 +9,14 @@ use signet::core::{self, InspectRequest, VerifyOptions};
 fn inspect_without_format_finds_the_format_of_every_genuine_vector() {
     let mut wrong = Vec::new();
     let mut checked = 0;
-    for file in ["itsdangerous", "django", "pyjwt", "node", "rails", "cookie_rs"] {
+    for file in [
+        "itsdangerous",
+        "django",
+        "pyjwt",
+        "node",
+        "rails",
+        "cookie_rs",
+    ] {
         for v in common::vectors(file) {
             if v["expect"]["status"] != "valid" {
                 continue;
