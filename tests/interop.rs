@@ -766,3 +766,90 @@ fn the_cookie_crate_accepts_cookies_signed_and_encrypted_by_signet() {
     }
     mine_round_trip(&program, &["accept"], rounds);
 }
+
+/// PHP with php-cli from Debian (`SIGNET_PHP`), running tests/interop/laravel/laravel_cookies.php
+/// (a transcription of Laravel 11's Encrypter, CookieValuePrefix and EncryptCookies).
+fn php() -> Option<String> {
+    tool(
+        "SIGNET_PHP",
+        "Laravel: a php (Debian's php-cli) for tests/interop/laravel/laravel_cookies.php",
+    )
+}
+
+#[test]
+fn laravel_reads_cookies_encrypted_by_signet() {
+    use signet::core::CookieFormat as _;
+    use signet::core::formats::laravel::Laravel;
+    let Some(php) = php() else { return };
+    let script = common::root().join("tests/interop/laravel/laravel_cookies.php");
+    let script = script.to_str().expect("path");
+    let mut rng = Rng(0x1a7a_fe1c_0041_2026);
+    let b64 = |seed: u8, n: usize| {
+        let bytes: Vec<u8> = (0..n as u8)
+            .map(|i| i.wrapping_mul(37) ^ seed.wrapping_mul(101))
+            .collect();
+        Secret::from_text(&format!("base64:{}", core::encoding::b64std(&bytes)))
+    };
+    let (mut ours, mut requests) = (Vec::new(), Vec::new());
+    for round in 0..160 {
+        let aes128 = round % 5 == 4;
+        let size = if aes128 { 16 } else { 32 };
+        let keys: Vec<Secret> = (0..1 + rng.below(3))
+            .map(|i| {
+                if i == 1 && !aes128 && rng.below(2) == 0 {
+                    // A raw 32-byte key (an APP_KEY without base64:).
+                    Secret::from_text("0123456789abcdefghijklmnopqrstuv")
+                } else {
+                    b64((round * 3 + i) as u8, size)
+                }
+            })
+            .collect();
+        let signer = rng.below(keys.len());
+        let mut pj = serde_json::Map::new();
+        pj.insert(
+            "cookie_name".into(),
+            json!(rng.pick(&["laravel_session", "XSRF-TOKEN", "remember_web_59ba36ad"])),
+        );
+        let cipher = *rng.pick(&[None, Some("gcm"), Some("cbc")]);
+        let mut variant: Vec<&str> = Vec::new();
+        if let Some(c) = cipher {
+            variant.push(match (c, aes128) {
+                ("gcm", false) => "aes-256-gcm",
+                ("gcm", true) => "aes-128-gcm",
+                (_, false) => "aes-256-cbc",
+                (_, true) => "aes-128-cbc",
+            });
+        }
+        if rng.below(5) == 0 {
+            variant.push("no-prefix");
+        }
+        if !variant.is_empty() {
+            pj.insert("variant".into(), json!(variant.join(",")));
+        }
+        let pj = Value::Object(pj);
+        let params = common::params(&json!({ "params": pj.clone() }));
+        let payload = Value::String(text(&mut rng));
+        let cookie = Laravel
+            .sign(&payload, &keys[signer], &params, NOW)
+            .unwrap_or_else(|e| panic!("laravel: {e}"));
+        let d = Laravel.decode(&cookie, &params).expect("decodes");
+        let (v, opened) = Laravel.prepare(&keys, &params).expect("keys").open(&d);
+        assert_eq!(opened.as_ref(), Some(&payload), "{cookie}");
+        assert_eq!(v.key_index, Some(signer), "{cookie}");
+        requests.push(json!({"format": "laravel", "cookie": cookie, "keys": keys.iter().map(key_json).collect::<Vec<_>>(), "params": pj, "now": NOW}));
+        ours.push(Signed {
+            format: "laravel",
+            cookie,
+            status: v.verdict.status(),
+            payload: opened.unwrap_or(Value::Null),
+            signed_at: None,
+            key_index: v.key_index,
+        });
+    }
+    let valid = compare(&ours, &ask_program(&php, &[script, "accept"], &requests));
+    assert_eq!(
+        valid,
+        ours.len(),
+        "every cookie Signet encrypted must be read back"
+    );
+}

@@ -402,3 +402,137 @@ fn rails_vectors_agree_with_actionpack() {
         }
     }
 }
+
+// Laravel (tests/vectors/laravel.json, made by tests/interop/laravel/laravel_cookies.php: a
+// transcription of Laravel 11's Encrypter / CookieValuePrefix / EncryptCookies on PHP's openssl).
+// Checked through the format's own `open` (which also returns the value a nulled cookie held),
+// and through core::inspect once `laravel` is registered.
+
+fn check_laravel(v: &Value) -> Result<(), String> {
+    use core::CookieFormat as _;
+    use core::formats::laravel::Laravel;
+    let keys = common::keys(v);
+    let params = common::params(v);
+    let expect = &v["expect"];
+    let input = v["input"].as_str().ok_or("no input")?;
+    // Ranked as core::inspect ranks readings: a key match, a clean decode, the default name.
+    let mut best: Option<((u8, bool), core::Verification, Option<Value>)> = None;
+    let mut first_error = None;
+    for c in core::input::parse(input) {
+        let mut p = params.clone();
+        if p.cookie_name.is_none() {
+            p.cookie_name.clone_from(&c.name);
+        }
+        match Laravel.decode(&c.value, &p) {
+            Ok(d) => {
+                let (verification, opened) = Laravel.prepare(&keys, &p).map_err(|e| e.0)?.open(&d);
+                let rank = (
+                    if verification.key_index.is_some() {
+                        3
+                    } else if d.problem.is_none() {
+                        2
+                    } else {
+                        1
+                    },
+                    c.name.as_deref() == Some("laravel_session"),
+                );
+                if best.as_ref().is_none_or(|(r, ..)| rank > *r) {
+                    best = Some((rank, verification, opened));
+                }
+            }
+            Err(e) => {
+                first_error.get_or_insert(e.0);
+            }
+        }
+    }
+    let (verification, opened) = match best {
+        Some((_, v, o)) => (v, o),
+        None => (
+            core::Verification::new(core::Verdict::Malformed(
+                first_error.unwrap_or_else(|| "empty".into()),
+            )),
+            None,
+        ),
+    };
+    let status = verification.verdict.status();
+    let mut errors = Vec::new();
+    if status != expect["status"] {
+        errors.push(format!(
+            "status {status} ({:?}), expected {}",
+            verification.verdict, expect["status"]
+        ));
+    }
+    let payload = opened.unwrap_or(Value::Null);
+    if status != "malformed" && payload != expect["payload"] {
+        errors.push(format!("payload {payload}, expected {}", expect["payload"]));
+    }
+    if verification.key_index.map(|i| i as u64) != expect["key_index"].as_u64() {
+        errors.push(format!(
+            "key_index {:?}, expected {}",
+            verification.key_index, expect["key_index"]
+        ));
+    }
+    if format_by_id("laravel").is_some() {
+        let opts = VerifyOptions::at(v["now"].as_i64().ok_or("no now")?);
+        let req = InspectRequest {
+            format: Some("laravel"),
+            keys: &keys,
+            params: params.clone(),
+        };
+        let got = core::inspect(input, &req, &opts).map_err(|e| e.0)?;
+        let shown = got
+            .decoded
+            .as_ref()
+            .and_then(|d| d.payload.clone().ok())
+            .unwrap_or(Value::Null);
+        if got.verification.verdict.status() != status
+            || got.verification.key_index != verification.key_index
+            || (status != "malformed" && shown != expect["payload"])
+        {
+            errors.push(format!(
+                "core::inspect says {:?} {:?} {shown}",
+                got.verification.verdict, got.verification.key_index
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("; "))
+    }
+}
+
+#[test]
+fn laravel_vectors_agree_with_the_encrypter_transcription() {
+    let vectors = common::vectors("laravel");
+    assert!(vectors.len() >= 40, "only {} vectors", vectors.len());
+    let mut names = std::collections::HashSet::new();
+    let mut failures = Vec::new();
+    for v in &vectors {
+        assert!(
+            names.insert(v["name"].to_string()),
+            "duplicate {}",
+            v["name"]
+        );
+        assert_eq!(
+            v["resign"], false,
+            "encrypted cookies are never byte-identical"
+        );
+        if let Err(e) = check_laravel(v) {
+            failures.push(format!("{}: {e}\n    input: {}", v["name"], v["input"]));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors disagree:\n{}",
+        failures.len(),
+        vectors.len(),
+        failures.join("\n")
+    );
+    for status in ["valid", "bad-signature", "malformed"] {
+        assert!(
+            vectors.iter().any(|v| v["expect"]["status"] == status),
+            "no {status} vector"
+        );
+    }
+}

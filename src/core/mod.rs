@@ -72,6 +72,14 @@ pub trait CookieFormat: Send + Sync {
         params: &FormatParams,
     ) -> Result<Box<dyn Verifier>, ParamError>;
 
+    /// For audits: a check of candidate keys against `decoded` that prepares once everything not
+    /// depending on the key (the signed bytes, the expected tag, the salt), so each candidate costs
+    /// only its own hashing and allocates nothing. `None` when the format has no such path (the
+    /// audit then goes through [`CookieFormat::verifier`]) or the cookie has no usable signature.
+    fn key_check(&self, _decoded: &Decoded, _params: &FormatParams) -> Option<Box<dyn KeyCheck>> {
+        None
+    }
+
     /// Signs `payload` (JSON as `inspect` reports it) with `key` at `timestamp` (Unix seconds),
     /// byte-for-byte as the framework would.
     fn sign(
@@ -132,6 +140,13 @@ pub trait Verifier: Send + Sync {
     fn verify(&self, decoded: &Decoded, opts: &VerifyOptions) -> Verification;
 }
 
+/// One cookie's signature, ready to test candidate keys (see [`CookieFormat::key_check`]).
+pub trait KeyCheck: Send + Sync {
+    /// Whether `candidate` signed the cookie (constant-time tag comparison). A `true` is
+    /// confirmed through the full verifier by the caller.
+    fn check(&self, candidate: &[u8]) -> bool;
+}
+
 /// Every supported format, in the order detection ranks ties.
 pub static FORMATS: &[&dyn CookieFormat] = &[
     &formats::itsdangerous::ItsDangerous::new(formats::itsdangerous::Kind::Flask),
@@ -153,6 +168,7 @@ pub static FORMATS: &[&dyn CookieFormat] = &[
     &formats::rails::Rails::new(formats::rails::Kind::Encrypted),
     &formats::cookie_rs::CookieRs::new(formats::cookie_rs::Kind::Signed),
     &formats::cookie_rs::CookieRs::new(formats::cookie_rs::Kind::Private),
+    &formats::laravel::Laravel,
 ];
 
 /// The format with this id.

@@ -6,5 +6,6 @@ pub mod express;
 pub mod itsdangerous;
 pub mod jwt;
 pub mod keygrip;
+pub mod laravel;
 pub mod marshal;
 pub mod rails;
