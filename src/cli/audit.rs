@@ -19,6 +19,37 @@ use crate::keys::KeyStore;
 /// Candidates handed to a worker at a time.
 const BATCH: usize = 4096;
 
+/// Candidates in one buffer (no allocation per line), wiped when dropped.
+#[derive(Default)]
+struct Batch {
+    bytes: Zeroizing<Vec<u8>>,
+    ends: Vec<usize>,
+}
+
+impl Batch {
+    fn push(&mut self, candidate: &[u8]) {
+        self.bytes.extend_from_slice(candidate);
+        self.ends.push(self.bytes.len());
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let c = &self.bytes[start..end];
+            start = end;
+            c
+        })
+    }
+}
+
 pub(super) fn run(
     args: &AuditArgs,
     store: impl FnOnce() -> anyhow::Result<KeyStore>,
@@ -49,7 +80,7 @@ pub(super) fn run(
     let found: Mutex<Option<Zeroizing<Vec<u8>>>> = Mutex::new(None);
     let progress = !args.json && io::stderr().is_terminal();
     let bytes_read = AtomicU64::new(0);
-    let (tx, rx) = mpsc::sync_channel::<Vec<Vec<u8>>>(threads * 2);
+    let (tx, rx) = mpsc::sync_channel::<Batch>(threads * 2);
     let rx = Mutex::new(rx);
     let result: anyhow::Result<()> = std::thread::scope(|scope| {
         for _ in 0..threads {
@@ -61,24 +92,30 @@ pub(super) fn run(
                     };
                     // After a hit, batches are still received (and dropped) until the reader
                     // closes the channel, so it can never block on a full channel.
-                    for candidate in &batch {
-                        if stop.load(Ordering::Relaxed) {
-                            break;
-                        }
-                        tried.fetch_add(1, Ordering::Relaxed);
+                    if stop.load(Ordering::Relaxed) {
+                        continue;
+                    }
+                    let mut n = 0;
+                    for candidate in batch.iter() {
+                        n += 1;
                         if target.try_key(candidate) {
                             if let Ok(mut f) = found.lock() {
-                                f.get_or_insert_with(|| Zeroizing::new(candidate.clone()));
+                                f.get_or_insert_with(|| Zeroizing::new(candidate.to_vec()));
                             }
                             stop.store(true, Ordering::Relaxed);
                             break;
                         }
+                        // A hit elsewhere ends this batch early, checked every 256 candidates.
+                        if n % 256 == 0 && stop.load(Ordering::Relaxed) {
+                            break;
+                        }
                     }
+                    tried.fetch_add(n, Ordering::Relaxed);
                 }
             });
         }
         let mut last_report = Instant::now();
-        let mut send = |batch: Vec<Vec<u8>>| -> bool {
+        let mut send = |batch: Batch| -> bool {
             if progress && last_report.elapsed() > Duration::from_millis(500) {
                 last_report = Instant::now();
                 report_progress(
@@ -90,14 +127,16 @@ pub(super) fn run(
             }
             !stop.load(Ordering::Relaxed) && tx.send(batch).is_ok()
         };
-        let expand = |c: &[u8], out: &mut Vec<Vec<u8>>| {
+        let expand = |c: &[u8], out: &mut Batch| {
             if args.mutate {
-                out.extend(audit::mutations(c));
+                for m in audit::mutations(c) {
+                    out.push(&m);
+                }
             } else {
-                out.push(c.to_vec());
+                out.push(c);
             }
         };
-        let mut batch = Vec::with_capacity(BATCH);
+        let mut batch = Batch::default();
         for c in BUILTIN {
             expand(c, &mut batch);
         }
@@ -122,9 +161,7 @@ pub(super) fn run(
                     first = false;
                 }
                 expand(l, &mut batch);
-                if batch.len() >= BATCH
-                    && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                {
+                if batch.len() >= BATCH && !send(std::mem::take(&mut batch)) {
                     break;
                 }
             }

@@ -120,6 +120,7 @@ pub struct Target {
     decoded: Decoded,
     params: FormatParams,
     opts: VerifyOptions,
+    fast: Option<Box<dyn crate::core::KeyCheck>>,
 }
 
 impl Target {
@@ -156,11 +157,13 @@ impl Target {
                 .clone()
                 .or_else(|| inspection.candidate.and_then(|c| c.name));
         }
+        let fast = format.key_check(&decoded, &params);
         Ok(Self {
             format,
             decoded,
             params,
             opts,
+            fast,
         })
     }
 
@@ -169,8 +172,21 @@ impl Target {
         self.format
     }
 
-    /// Whether `candidate` signed the cookie.
+    /// Whether the format's allocation-free inner loop serves this cookie.
+    pub fn is_fast(&self) -> bool {
+        self.fast.is_some()
+    }
+
+    /// Whether `candidate` signed the cookie: through the format's prepared check when it has one
+    /// (a hit is confirmed by the full verifier), else through the verifier alone.
     pub fn try_key(&self, candidate: &[u8]) -> bool {
+        if let Some(fast) = &self.fast {
+            return fast.check(candidate) && self.verify_slow(candidate);
+        }
+        self.verify_slow(candidate)
+    }
+
+    fn verify_slow(&self, candidate: &[u8]) -> bool {
         let key = [Secret::from_bytes(candidate.to_vec())];
         match self.format.verifier(&key, &self.params) {
             Ok(v) => v.verify(&self.decoded, &self.opts).key_index.is_some(),

@@ -67,6 +67,24 @@ impl Digest {
         }
     }
 
+    /// `H(parts[0] || parts[1] || ...)` on the stack (no allocation).
+    pub fn hash_tag(self, parts: &[&[u8]]) -> Tag {
+        fn run<D: sha2::Digest>(parts: &[&[u8]]) -> Tag {
+            let mut h = D::new();
+            for p in parts {
+                h.update(p);
+            }
+            Tag::new(&h.finalize())
+        }
+        match self {
+            Digest::Sha1 => run::<Sha1>(parts),
+            Digest::Sha224 => run::<Sha224>(parts),
+            Digest::Sha256 => run::<Sha256>(parts),
+            Digest::Sha384 => run::<Sha384>(parts),
+            Digest::Sha512 => run::<Sha512>(parts),
+        }
+    }
+
     /// `H(parts[0] || parts[1] || ...)`.
     pub fn hash(self, parts: &[&[u8]]) -> Vec<u8> {
         fn run<D: sha2::Digest>(parts: &[&[u8]]) -> Vec<u8> {
@@ -147,6 +165,11 @@ impl Tag {
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes[..self.len]
     }
+
+    /// Overwrites the bytes with zeros (for tags used as derived keys).
+    pub fn wipe(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.bytes);
+    }
 }
 
 macro_rules! each_mac {
@@ -223,6 +246,91 @@ pub fn hmac(digest: Digest, key: &[u8], parts: &[&[u8]]) -> Tag {
     KeyedMac::new(digest, key).tag(parts)
 }
 
+/// HMAC-SHA1 over a message fixed in advance, for trying many keys: the message is padded once
+/// (as the tail of the inner hash, after the 64-byte key block) and each key costs exactly its
+/// compressions — two pad blocks, the message blocks and one outer block — with no allocation
+/// and no buffering, straight on `sha1`'s compression function (SHA extensions when the CPU
+/// has them).
+pub struct PreparedSha1 {
+    blocks: Vec<[u8; 64]>,
+}
+
+const SHA1_H0: [u32; 5] = [
+    0x6745_2301,
+    0xEFCD_AB89,
+    0x98BA_DCFE,
+    0x1032_5476,
+    0xC3D2_E1F0,
+];
+
+impl PreparedSha1 {
+    /// Prepares `message`.
+    pub fn new(message: &[u8]) -> Self {
+        let bits = ((64 + message.len()) as u64).wrapping_mul(8);
+        let mut bytes = message.to_vec();
+        bytes.push(0x80);
+        while bytes.len() % 64 != 56 {
+            bytes.push(0);
+        }
+        bytes.extend_from_slice(&bits.to_be_bytes());
+        let blocks = bytes
+            .chunks_exact(64)
+            .map(|c| {
+                let mut b = [0u8; 64];
+                b.copy_from_slice(c);
+                b
+            })
+            .collect();
+        Self { blocks }
+    }
+
+    /// The number of compressions one [`PreparedSha1::hmac`] costs (keys up to 64 bytes).
+    pub fn compressions(&self) -> usize {
+        self.blocks.len() + 3
+    }
+
+    /// `HMAC-SHA1(key, message)`.
+    pub fn hmac(&self, key: &[u8]) -> Tag {
+        use sha1::Digest as _;
+        use sha1::block_api::compress;
+        use zeroize::Zeroize as _;
+        let mut pad = [0u8; 64];
+        if key.len() > 64 {
+            pad[..20].copy_from_slice(&Sha1::digest(key));
+        } else {
+            pad[..key.len()].copy_from_slice(key);
+        }
+        for b in &mut pad {
+            *b ^= 0x36;
+        }
+        let mut inner = SHA1_H0;
+        compress(&mut inner, std::slice::from_ref(&pad));
+        compress(&mut inner, &self.blocks);
+        for b in &mut pad {
+            *b ^= 0x36 ^ 0x5c;
+        }
+        let mut outer = SHA1_H0;
+        compress(&mut outer, std::slice::from_ref(&pad));
+        pad.zeroize();
+        let mut last = [0u8; 64];
+        for (i, w) in inner.iter().enumerate() {
+            last[4 * i..4 * i + 4].copy_from_slice(&w.to_be_bytes());
+        }
+        last[20] = 0x80;
+        last[56..].copy_from_slice(&((64u64 + 20) * 8).to_be_bytes());
+        compress(&mut outer, std::slice::from_ref(&last));
+        let mut out = [0u8; 20];
+        for (i, w) in outer.iter().enumerate() {
+            out[4 * i..4 * i + 4].copy_from_slice(&w.to_be_bytes());
+        }
+        let tag = Tag::new(&out);
+        last.zeroize();
+        inner.zeroize();
+        out.zeroize();
+        tag
+    }
+}
+
 /// Constant-time equality of two byte strings (lengths are not secret).
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq as _;
@@ -233,6 +341,23 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
 mod tests {
     use super::*;
     use crate::core::encoding::b64url_nopad;
+
+    #[test]
+    fn prepared_sha1_matches_the_hmac_crate_for_every_key_and_message_length() {
+        let bytes: Vec<u8> = (0..300u32).map(|i| (i * 7 + 3) as u8).collect();
+        for msg_len in [0, 1, 19, 54, 55, 56, 63, 64, 65, 119, 120, 200, 300] {
+            let message = &bytes[..msg_len];
+            let prepared = PreparedSha1::new(message);
+            for key_len in [0, 1, 20, 63, 64, 65, 100, 200] {
+                let key = &bytes[300 - key_len..];
+                assert_eq!(
+                    prepared.hmac(key).as_bytes(),
+                    hmac(Digest::Sha1, key, &[message]).as_bytes(),
+                    "message {msg_len} bytes, key {key_len} bytes"
+                );
+            }
+        }
+    }
 
     #[test]
     fn hmac_matches_python() {

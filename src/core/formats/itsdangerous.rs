@@ -24,14 +24,14 @@ use crate::core::encoding::{
     itsdangerous_b64decode_checked, py_a2b_base64, zlib_compress, zlib_decompress,
 };
 use crate::core::flask_tag;
-use crate::core::mac::{Digest, KeyedMac};
+use crate::core::mac::{Digest, KeyedMac, PreparedSha1, ct_eq};
 use crate::core::model::{
     Decoded, FormatParams, Malformed, ParamError, PartKind, SignError, Verdict, Verification,
     VerifyOptions, signed_value_parts,
 };
 use crate::core::pyjson::{self, JsonStyle};
 use crate::core::secret::Secret;
-use crate::core::{CookieFormat, Detection, Verifier};
+use crate::core::{CookieFormat, Detection, KeyCheck, Verifier};
 
 /// Flask's default `PERMANENT_SESSION_LIFETIME` (31 days), applied to every session.
 pub const FLASK_MAX_AGE: u64 = 31 * 24 * 3600;
@@ -533,6 +533,34 @@ impl CookieFormat for ItsDangerous {
         }))
     }
 
+    fn key_check(&self, decoded: &Decoded, params: &FormatParams) -> Option<Box<dyn KeyCheck>> {
+        let cfg = self.config(params).ok()?;
+        if decoded.signature.is_empty() {
+            return None;
+        }
+        let signed = decoded.value.as_bytes().get(decoded.signed.clone())?;
+        let digest = decoded.digest.unwrap_or(Digest::Sha1);
+        if digest == Digest::Sha1 && decoded.signature.len() == 20 {
+            return Some(Box::new(ItsSha1Check {
+                derivation: cfg.derivation,
+                salt: PreparedSha1::new(&cfg.salt),
+                concat_prefix: match cfg.derivation {
+                    KeyDerivation::DjangoConcat => [&cfg.salt[..], b"signer"].concat(),
+                    _ => cfg.salt.clone(),
+                },
+                signed: PreparedSha1::new(signed),
+                signature: decoded.signature.clone(),
+            }));
+        }
+        Some(Box::new(ItsKeyCheck {
+            digest,
+            derivation: cfg.derivation,
+            salt: cfg.salt,
+            signed: signed.to_vec(),
+            signature: decoded.signature.clone(),
+        }))
+    }
+
     fn sign(
         &self,
         payload: &Value,
@@ -581,6 +609,63 @@ fn decoded_json_text(payload_text: &str, codec: Codec) -> Option<String> {
 }
 
 /// Derived keys for one key list, computed once per digest on first use.
+/// The audit's inner loop for the family: per candidate, the key derivation and one HMAC, both on
+/// the stack.
+struct ItsKeyCheck {
+    digest: Digest,
+    derivation: KeyDerivation,
+    salt: Vec<u8>,
+    signed: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+impl KeyCheck for ItsKeyCheck {
+    fn check(&self, candidate: &[u8]) -> bool {
+        let d = self.digest;
+        let mut derived = match self.derivation {
+            KeyDerivation::Concat => d.hash_tag(&[&self.salt, candidate]),
+            KeyDerivation::DjangoConcat => d.hash_tag(&[&self.salt, b"signer", candidate]),
+            KeyDerivation::Hmac => crate::core::mac::hmac(d, candidate, &[&self.salt]),
+            KeyDerivation::None => {
+                return KeyedMac::new(d, candidate).verify(&[&self.signed], &self.signature);
+            }
+        };
+        let ok = KeyedMac::new(d, derived.as_bytes()).verify(&[&self.signed], &self.signature);
+        derived.wipe();
+        ok
+    }
+}
+
+/// [`ItsKeyCheck`] for SHA-1 (Flask's and itsdangerous' default) on [`PreparedSha1`]: a Flask
+/// candidate costs its 8 compressions and nothing else.
+struct ItsSha1Check {
+    derivation: KeyDerivation,
+    salt: PreparedSha1,
+    concat_prefix: Vec<u8>,
+    signed: PreparedSha1,
+    signature: Vec<u8>,
+}
+
+impl KeyCheck for ItsSha1Check {
+    fn check(&self, candidate: &[u8]) -> bool {
+        let mut derived = match self.derivation {
+            KeyDerivation::Hmac => self.salt.hmac(candidate),
+            KeyDerivation::Concat | KeyDerivation::DjangoConcat => {
+                Digest::Sha1.hash_tag(&[&self.concat_prefix, candidate])
+            }
+            KeyDerivation::None => {
+                return ct_eq(self.signed.hmac(candidate).as_bytes(), &self.signature);
+            }
+        };
+        let ok = ct_eq(
+            self.signed.hmac(derived.as_bytes()).as_bytes(),
+            &self.signature,
+        );
+        derived.wipe();
+        ok
+    }
+}
+
 struct ItsVerifier {
     format: ItsDangerous,
     cfg: Config,
@@ -674,6 +759,64 @@ mod tests {
     use super::*;
 
     const FLASK: ItsDangerous = ItsDangerous::new(Kind::Flask);
+
+    #[test]
+    fn key_check_agrees_with_the_verifier_for_every_derivation_and_digest() {
+        let payload = serde_json::json!({"user": "ada", "n": 1});
+        let opts = VerifyOptions {
+            now: 1_700_000_000,
+            max_age: crate::core::MaxAge::Unlimited,
+            leeway_secs: 0,
+        };
+        let mut checked = 0;
+        for kind in [Kind::Flask, Kind::Timed, Kind::Signer, Kind::Starlette] {
+            let format = ItsDangerous::new(kind);
+            for derivation in ["concat", "django-concat", "hmac", "none"] {
+                for digest in Digest::ALL {
+                    let params = FormatParams {
+                        key_derivation: Some(derivation.into()),
+                        digest: Some(digest),
+                        salt: Some("a salt".into()),
+                        ..Default::default()
+                    };
+                    let payload = if format.string_payload() {
+                        Value::String("plain".into())
+                    } else {
+                        payload.clone()
+                    };
+                    let key = Secret::from_text("the key");
+                    let cookie = format
+                        .sign(&payload, &key, &params, 1_700_000_000)
+                        .expect("signs");
+                    let decoded = format.decode(&cookie, &params).expect("decodes");
+                    let fast = format
+                        .key_check(&decoded, &params)
+                        .expect("has a fast path");
+                    for (candidate, expect) in [
+                        (&b"the key"[..], true),
+                        (b"the key ", false),
+                        (b"The key", false),
+                        (b"", false),
+                    ] {
+                        let slow = format
+                            .verifier(&[Secret::from_bytes(candidate.to_vec())], &params)
+                            .expect("verifier")
+                            .verify(&decoded, &opts)
+                            .key_index
+                            .is_some();
+                        assert_eq!(slow, expect, "{kind:?} {derivation} {digest} verifier");
+                        assert_eq!(
+                            fast.check(candidate),
+                            expect,
+                            "{kind:?} {derivation} {digest} key_check"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 4 * 4 * 5 * 4);
+    }
 
     #[test]
     fn flask_contract_cookie_round_trips() {
