@@ -193,3 +193,82 @@ fn stored_keys_are_rated_without_printing_them() {
     assert_eq!(out.status.code(), Some(2), "nothing to rate is an error");
     assert!(String::from_utf8_lossy(&out.stderr).contains("empty"));
 }
+
+/// The audit job itself (what the window runs): a cancel stops it promptly, mid-list.
+#[test]
+fn a_cancelled_audit_stops_promptly() {
+    use signet::core::audit::Target;
+    use signet::jobs::audit::{Options, Progress, run};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("big.txt");
+    // Big enough that no debug build gets through it in the time before the cancel.
+    let n = wordlist(&path, 3_000_000, None, 7);
+    let target = Target::new(
+        &cookie("flask", "not-in-any-list-91c3"),
+        Some("flask"),
+        FormatParams::default(),
+        TS,
+    )
+    .expect("target");
+    let progress = Arc::new(Progress::default());
+    let opts = Options {
+        wordlists: vec![path.clone()],
+        threads: 2,
+        mutate: false,
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let watcher = Arc::clone(&progress);
+    let job = std::thread::spawn(move || {
+        let outcome = run(&target, &opts, &watcher, |_| {}).expect("runs");
+        tx.send(Instant::now()).expect("send");
+        outcome
+    });
+    // Wait until it is well under way.
+    let started = Instant::now();
+    while progress.tried() < 20_000 && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(progress.tried() >= 20_000, "the audit got going");
+    let cancelled_at = Instant::now();
+    progress.cancel();
+    let ended_at = rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("stops after a cancel");
+    let latency = ended_at.duration_since(cancelled_at);
+    let outcome = job.join().expect("no panic");
+    eprintln!(
+        "cancelled after {} of {} candidates; stopped {:.1} ms after the cancel",
+        outcome.tried,
+        n + BUILTIN.len(),
+        latency.as_secs_f64() * 1e3
+    );
+    assert!(outcome.cancelled);
+    assert!(outcome.found.is_none());
+    assert!(
+        (outcome.tried as usize) < n,
+        "stopped before the end of the list"
+    );
+}
+
+/// A wordlist without line breaks (a binary file, say) is read in bounded memory: over-long lines
+/// are skipped, the lines after them still tried.
+#[test]
+fn over_long_lines_are_skipped_and_the_rest_still_tried() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("long.txt");
+    let mut body = vec![b'a'; signet::jobs::audit::MAX_LINE * 3];
+    body.extend_from_slice(b"\nthe-key-after-a-long-line\n");
+    std::fs::write(&path, body).expect("write");
+    let (code, got) = audit(&[
+        "--wordlist",
+        path.to_str().expect("path"),
+        &cookie("flask", "the-key-after-a-long-line"),
+    ]);
+    assert_eq!((code, &got["found"]), (1, &json!(true)), "{got}");
+    assert_eq!(got["secret"], "the-key-after-a-long-line");
+    // The long line was skipped, not tried: the built-in list, then only the key.
+    assert_eq!(got["tried"], (BUILTIN.len() + 1) as u64);
+}

@@ -3,52 +3,17 @@
 //! stored key is strong), 1 when one was (or a stored key is weak), 2 on errors.
 
 use std::io::{self, BufRead as _, BufReader, IsTerminal as _, Write as _};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, mpsc};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
 use serde_json::{Value, json};
-use zeroize::Zeroizing;
 
 use super::args::AuditArgs;
 use super::{Outcome, UsageError, now_unix, params, read_arg_or_stdin};
 use crate::core::audit::{self, BUILTIN, Target};
+use crate::jobs::audit as job;
 use crate::keys::KeyStore;
-
-/// Candidates handed to a worker at a time.
-const BATCH: usize = 4096;
-
-/// Candidates in one buffer (no allocation per line), wiped when dropped.
-#[derive(Default)]
-struct Batch {
-    bytes: Zeroizing<Vec<u8>>,
-    ends: Vec<usize>,
-}
-
-impl Batch {
-    fn push(&mut self, candidate: &[u8]) {
-        self.bytes.extend_from_slice(candidate);
-        self.ends.push(self.bytes.len());
-    }
-
-    fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        let mut start = 0;
-        self.ends.iter().map(move |&end| {
-            let c = &self.bytes[start..end];
-            start = end;
-            c
-        })
-    }
-}
 
 pub(super) fn run(
     args: &AuditArgs,
@@ -65,123 +30,33 @@ pub(super) fn run(
         now_unix(),
     )
     .map_err(|e| UsageError(format!("cannot audit this cookie: {e}")))?;
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, 256);
-    let total_bytes: u64 = args
-        .wordlist
-        .iter()
-        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
-        .sum();
+    let opts = job::Options {
+        wordlists: args.wordlist.iter().map(PathBuf::from).collect(),
+        threads: args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        mutate: args.mutate,
+    };
+    for path in &opts.wordlists {
+        if let Err(e) = std::fs::File::open(path) {
+            return Err(UsageError(format!("cannot read {}: {e}", path.display())).into());
+        }
+    }
+    let show_progress = !args.json && io::stderr().is_terminal();
     let started = Instant::now();
-    let tried = AtomicU64::new(0);
-    let stop = AtomicBool::new(false);
-    let found: Mutex<Option<Zeroizing<Vec<u8>>>> = Mutex::new(None);
-    let progress = !args.json && io::stderr().is_terminal();
-    let bytes_read = AtomicU64::new(0);
-    let (tx, rx) = mpsc::sync_channel::<Batch>(threads * 2);
-    let rx = Mutex::new(rx);
-    let result: anyhow::Result<()> = std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let batch = match rx.lock().map(|r| r.recv()) {
-                        Ok(Ok(batch)) => batch,
-                        _ => return,
-                    };
-                    // After a hit, batches are still received (and dropped) until the reader
-                    // closes the channel, so it can never block on a full channel.
-                    if stop.load(Ordering::Relaxed) {
-                        continue;
-                    }
-                    let mut n = 0;
-                    for candidate in batch.iter() {
-                        n += 1;
-                        if target.try_key(candidate) {
-                            if let Ok(mut f) = found.lock() {
-                                f.get_or_insert_with(|| Zeroizing::new(candidate.to_vec()));
-                            }
-                            stop.store(true, Ordering::Relaxed);
-                            break;
-                        }
-                        // A hit elsewhere ends this batch early, checked every 256 candidates.
-                        if n % 256 == 0 && stop.load(Ordering::Relaxed) {
-                            break;
-                        }
-                    }
-                    tried.fetch_add(n, Ordering::Relaxed);
-                }
-            });
+    let mut last_report = Instant::now();
+    let progress = job::Progress::default();
+    let result = job::run(&target, &opts, &progress, |p| {
+        if show_progress && last_report.elapsed() > Duration::from_millis(500) {
+            last_report = Instant::now();
+            report_progress(p, started);
         }
-        let mut last_report = Instant::now();
-        let mut send = |batch: Batch| -> bool {
-            if progress && last_report.elapsed() > Duration::from_millis(500) {
-                last_report = Instant::now();
-                report_progress(
-                    &tried,
-                    started,
-                    bytes_read.load(Ordering::Relaxed),
-                    total_bytes,
-                );
-            }
-            !stop.load(Ordering::Relaxed) && tx.send(batch).is_ok()
-        };
-        let expand = |c: &[u8], out: &mut Batch| {
-            if args.mutate {
-                for m in audit::mutations(c) {
-                    out.push(&m);
-                }
-            } else {
-                out.push(c);
-            }
-        };
-        let mut batch = Batch::default();
-        for c in BUILTIN {
-            expand(c, &mut batch);
-        }
-        for path in &args.wordlist {
-            let file = std::fs::File::open(path)
-                .map_err(|e| UsageError(format!("cannot read {path}: {e}")))?;
-            let mut reader = BufReader::with_capacity(1 << 20, file);
-            let mut line = Vec::new();
-            let mut first = true;
-            loop {
-                line.clear();
-                let n = reader.read_until(b'\n', &mut line)?;
-                if n == 0 {
-                    break;
-                }
-                bytes_read.fetch_add(n as u64, Ordering::Relaxed);
-                let mut l: &[u8] = &line;
-                l = l.strip_suffix(b"\n").unwrap_or(l);
-                l = l.strip_suffix(b"\r").unwrap_or(l);
-                if first {
-                    l = l.strip_prefix(b"\xef\xbb\xbf").unwrap_or(l);
-                    first = false;
-                }
-                expand(l, &mut batch);
-                if batch.len() >= BATCH && !send(std::mem::take(&mut batch)) {
-                    break;
-                }
-            }
-            if stop.load(Ordering::Relaxed) {
-                break;
-            }
-        }
-        if !batch.is_empty() {
-            send(batch);
-        }
-        drop(tx);
-        Ok(())
-    });
-    result?;
-    if progress {
+    })?;
+    if show_progress {
         eprint!("\r\x1b[K");
     }
-    let seconds = started.elapsed().as_secs_f64();
-    let tried = tried.load(Ordering::Relaxed);
-    let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    let (tried, seconds) = (result.tried, result.seconds);
+    let found = result.found;
     let mut out = io::stdout().lock();
     if args.json {
         writeln!(
@@ -217,18 +92,17 @@ pub(super) fn run(
     })
 }
 
-fn report_progress(tried: &AtomicU64, started: Instant, read: u64, total: u64) {
-    let n = tried.load(Ordering::Relaxed);
+fn report_progress(p: &job::Progress, started: Instant) {
+    let n = p.tried();
     let secs = started.elapsed().as_secs_f64().max(1e-9);
     let rate = n as f64 / secs;
-    let eta = if total > 0 && read > 0 {
-        let left = secs * (total.saturating_sub(read)) as f64 / read as f64;
-        format!(
-            ", {:.0}% of the wordlists, about {left:.0} s left",
-            read as f64 * 100.0 / total as f64
-        )
-    } else {
-        String::new()
+    let eta = match p.fraction() {
+        Some(f) if f > 0.0 => format!(
+            ", {:.0}% of the wordlists, about {:.0} s left",
+            f * 100.0,
+            secs * (1.0 - f) / f
+        ),
+        _ => String::new(),
     };
     eprint!("\r\x1b[Ktried {n} ({rate:.0}/s{eta})");
 }
@@ -259,6 +133,7 @@ fn stored(args: &AuditArgs, store: &KeyStore) -> anyhow::Result<Outcome> {
             .map_err(|e| UsageError(format!("cannot read {path}: {e}")))?;
         let mut reader = BufReader::with_capacity(1 << 20, file);
         let mut line = Vec::new();
+        let mut first = true;
         loop {
             line.clear();
             if reader.read_until(b'\n', &mut line)? == 0 {
@@ -267,8 +142,12 @@ fn stored(args: &AuditArgs, store: &KeyStore) -> anyhow::Result<Outcome> {
             let mut l: &[u8] = &line;
             l = l.strip_suffix(b"\n").unwrap_or(l);
             l = l.strip_suffix(b"\r").unwrap_or(l);
+            if first {
+                l = l.strip_prefix(b"\xef\xbb\xbf").unwrap_or(l);
+                first = false;
+            }
             for (i, k) in loaded.iter().enumerate() {
-                if !listed[i] && k.secret.expose() == l {
+                if !listed[i] && crate::core::mac::ct_eq(k.secret.expose(), l) {
                     listed[i] = true;
                 }
             }
