@@ -768,7 +768,7 @@ fn the_cookie_crate_accepts_cookies_signed_and_encrypted_by_signet() {
 }
 
 /// PHP with php-cli from Debian (`SIGNET_PHP`), running tests/interop/laravel/laravel_cookies.php
-/// (a transcription of Laravel 11's Encrypter, CookieValuePrefix and EncryptCookies).
+/// over Debian's Laravel 8.83 (the real Encrypter, CookieValuePrefix and EncryptCookies).
 fn php() -> Option<String> {
     tool(
         "SIGNET_PHP",

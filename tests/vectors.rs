@@ -403,8 +403,8 @@ fn rails_vectors_agree_with_actionpack() {
     }
 }
 
-// Laravel (tests/vectors/laravel.json, made by tests/interop/laravel/laravel_cookies.php: a
-// transcription of Laravel 11's Encrypter / CookieValuePrefix / EncryptCookies on PHP's openssl).
+// Laravel (tests/vectors/laravel.json, made by tests/interop/laravel/laravel_cookies.php with
+// Debian's Laravel 8.83: the real Encrypter / CookieValuePrefix / EncryptCookies middleware).
 // Checked through the format's own `open` (which also returns the value a nulled cookie held),
 // and through core::inspect once `laravel` is registered.
 
@@ -503,7 +503,7 @@ fn check_laravel(v: &Value) -> Result<(), String> {
 }
 
 #[test]
-fn laravel_vectors_agree_with_the_encrypter_transcription() {
+fn laravel_vectors_agree_with_laravel() {
     let vectors = common::vectors("laravel");
     assert!(vectors.len() >= 40, "only {} vectors", vectors.len());
     let mut names = std::collections::HashSet::new();

@@ -19,6 +19,22 @@
 //! `bad-signature` with no key (the key opened it, but the app never sees the value), as Rails
 //! purpose mismatches are.
 //!
+//! Fixtures (tests/vectors/laravel.json, and the interop test that has Laravel read cookies Signet
+//! encrypts) come from the real framework: Debian 12's php-laravel-framework 8.83 split packages
+//! (php-illuminate-encryption, php-illuminate-cookie), whose unmodified `Encrypter`,
+//! `CookieValuePrefix` and `EncryptCookies` middleware tests/interop/laravel/laravel_cookies.php
+//! drives. Every cookie they write is byte for byte what this module writes for the same IV, and
+//! every verdict agrees. Where Laravel 8.83 and 11 differ, Signet keeps Laravel 11's behaviour
+//! (the current release, whose `APP_PREVIOUS_KEYS` users rotate with):
+//! * 8.83 has no `APP_PREVIOUS_KEYS`. The fixtures try one real 8.83 `Encrypter` (and
+//!   `EncryptCookies`) per key, in order, which equals Laravel 11's key loop for any cookie Laravel
+//!   wrote (encrypted and prefixed with the same key). Laravel 11 also accepts a prefix made with
+//!   another key of the list than the one that decrypts (`CookieValuePrefix::validate` over all
+//!   keys), and once a key's MAC matched it tries later keys without the MAC; 8.83 has neither, so
+//!   no fixture covers them (the unit test `laravel_11_key_list_leniencies` does).
+//! * 8.83's `validPayload` only `isset()`s the fields, so a non-string `value` fails its MAC check
+//!   rather than 11's "The payload is invalid."; both null the cookie, Signet says `malformed`.
+//!
 //! Key material: a key given as text `base64:...` is decoded as Laravel's `parseKey` does; raw
 //! keys of 16 or 32 bytes are used as they are; 44 (24) characters of base64 giving 32 (16) bytes
 //! are read as an `APP_KEY` pasted without its prefix. Laravel refuses any other length; Signet
@@ -596,7 +612,7 @@ impl CookieFormat for Laravel {
             env.mode.name(),
             env.iv.len(),
             if env.tag_text.is_none() {
-                "; no \"tag\" key (written before Laravel 9)"
+                "; no \"tag\" key (written before Laravel 8.x added AES-GCM, 2021)"
             } else {
                 ""
             }
@@ -993,6 +1009,59 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    /// Laravel 11 behaviour the 8.83 fixtures cannot show (8.83 has no APP_PREVIOUS_KEYS).
+    #[test]
+    fn laravel_11_key_list_leniencies() {
+        let (k0, k1) = (key32(1), key32(2));
+        let (a0, a1) = (app_key(0, &k0).expect("k0"), app_key(1, &k1).expect("k1"));
+        let p = named("laravel_session");
+        // A CBC envelope: encrypted with `enc`, MAC'd with `mac_key`, plaintext prefixed with `pre`.
+        let cookie = |enc: &AppKey, mac_key: &AppKey, pre: &AppKey, iv: &[u8]| {
+            let plain = format!("{}abc", value_prefix("laravel_session", &pre.bytes));
+            let value = b64std(&cbc_encrypt(enc.aes(), iv, plain.as_bytes()).expect("cbc"));
+            let iv_text = b64std(iv);
+            let mac = KeyedMac::new(Digest::Sha256, &mac_key.bytes)
+                .tag(&[iv_text.as_bytes(), value.as_bytes()]);
+            let (json, _) = canonical(
+                &iv_text,
+                &value,
+                &hex_lower(mac.as_bytes()),
+                Some(""),
+                false,
+            );
+            raw_url_encode(&b64std(json.as_bytes()))
+        };
+        let open = |c: &str, keys: &[Secret]| {
+            let d = Laravel.decode(c, &p).expect("decodes");
+            Laravel.prepare(keys, &p).expect("keys").open(&d)
+        };
+        let both = [k0.clone(), k1.clone()];
+
+        // CookieValuePrefix::validate tries every key, not only the one that decrypted.
+        let c = cookie(&a0, &a0, &a1, &[5u8; 16]);
+        let (v, value) = open(&c, &both);
+        assert_eq!((v.verdict, v.key_index), (Verdict::Valid, Some(0)));
+        assert_eq!(value, Some(json!("abc")));
+        // An app holding key #0 alone (Laravel 8.83 has no other) nulls it.
+        let (v, value) = open(&c, std::slice::from_ref(&k0));
+        assert_eq!((v.verdict, v.key_index), (Verdict::BadSignature, None));
+        assert_eq!(value, Some(json!("abc")));
+
+        // Key #0's MAC matches but its padding does not: key #1 is tried without a MAC.
+        let iv = (0u8..=255)
+            .map(|b| [b; 16])
+            .find(|iv| {
+                let plain = format!("{}abc", value_prefix("laravel_session", &a1.bytes));
+                let ct = cbc_encrypt(a1.aes(), iv, plain.as_bytes()).expect("cbc");
+                cbc_decrypt(a0.aes(), iv, &ct).is_none()
+            })
+            .expect("an IV whose ciphertext key #0 cannot unpad");
+        let c = cookie(&a1, &a0, &a1, &iv);
+        let (v, value) = open(&c, &both);
+        assert_eq!((v.verdict, v.key_index), (Verdict::Valid, Some(1)));
+        assert_eq!(value, Some(json!("abc")));
     }
 
     #[test]

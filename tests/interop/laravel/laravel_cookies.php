@@ -5,263 +5,121 @@
 //   php tests/interop/laravel/laravel_cookies.php gen > tests/vectors/laravel.json
 //   php tests/interop/laravel/laravel_cookies.php accept   # JSON lines in, JSON lines out
 //
-// THIS IS A TRANSCRIPTION, NOT THE FRAMEWORK. Laravel cannot be installed here (Packagist is
-// unreachable), so the classes below transcribe, from Laravel 11.x's source, the logic of
-//   Illuminate\Encryption\Encrypter        (supported, encrypt, decrypt, hash, getJsonPayload,
-//                                           validPayload, validMacForKey, ensureTagIsValid,
-//                                           shouldValidateMac, getAllKeys, previousKeys)
-//   Illuminate\Cookie\CookieValuePrefix    (create, remove, validate over all keys)
-//   Illuminate\Cookie\Middleware\EncryptCookies (encrypt: prefix . value, serialize = false;
-//                                           decrypt: decrypt(unserialize: false), validate the
-//                                           prefix, null on DecryptException or a bad prefix)
-//   Illuminate\Encryption\EncryptionServiceProvider::parseKey ("base64:" keys)
-// running on PHP's own openssl_encrypt / openssl_decrypt / hash_hmac / hash_equals /
-// base64_decode / json_decode. Changes for testing only, marked "TEST:": encrypt() can take a
-// fixed IV (so `gen` is reproducible), decrypt() records which key decrypted, and a status layer
-// maps Laravel's outcomes onto Signet's statuses. Cookie values arrive URL-encoded and are
-// rawurldecode()d once, as PHP does for $_COOKIE.
+// THE REAL FRAMEWORK: Laravel 8.83.26 as Debian 12 ships it (Packagist is unreachable here):
+//
+//   apt-get install --no-install-recommends php-cli php-illuminate-encryption php-illuminate-cookie
+//
+// loaded through Debian's own autoloaders (/usr/share/php/Illuminate/*/autoload.php, which pull in
+// illuminate/support, illuminate/contracts and symfony/http-foundation). Every encryption,
+// decryption, MAC, cookie prefix and key parse is done by the unmodified framework classes:
+//   Illuminate\Cookie\Middleware\EncryptCookies  handle(): the middleware itself, reading a
+//                                                Symfony Request's cookie and encrypting the
+//                                                cookie a Response sets (its Set-Cookie text is
+//                                                what the browser sends back)
+//   Illuminate\Encryption\Encrypter              encrypt / decrypt (the DecryptException message
+//                                                tells the status layer why a cookie was nulled;
+//                                                its protected hash() MACs the bad-padding case)
+//   Illuminate\Cookie\CookieValuePrefix          create / remove
+//   Illuminate\Encryption\EncryptionServiceProvider::parseKey  ("base64:" APP_KEYs)
+//
+// What this script adds is harness only:
+// * Fixed IVs for `gen`. Encrypter::encrypt calls random_bytes() unqualified from namespace
+//   Illuminate\Encryption, so PHP looks for Illuminate\Encryption\random_bytes first: the one
+//   defined below hands out the IV queued for the vector being made (derived from its label) and
+//   is \random_bytes otherwise. Nothing else is intercepted (the Encrypter calls \openssl_encrypt
+//   and \openssl_decrypt fully qualified). So `gen` is reproducible byte for byte.
+// * Key lists. LARAVEL 8.83 HAS NO APP_PREVIOUS_KEYS: its Encrypter holds one key, and its
+//   EncryptCookies checks the prefix against that key only (Laravel 11 added
+//   Encrypter::previousKeys and CookieValuePrefix::validate over every key). Given several keys,
+//   the harness runs one real EncryptCookies + Encrypter per key, in order, and reports the first
+//   that yields the value. For a cookie Laravel wrote (encrypted and prefixed with one key) that
+//   is what Laravel 11's APP_KEY, APP_PREVIOUS_KEYS loop does. Laravel 11's leniency for mixed
+//   cookies (a prefix made with another key than the one that encrypts) has no code path in 8.83,
+//   so no vector asserts it (Signet keeps Laravel 11's behaviour there: src/core/formats/laravel.rs).
+// * variant no-prefix (apps 5.6.30 .. 6.18.26 / 7.22.3, before CookieValuePrefix): their
+//   EncryptCookies set the cookie to Encrypter::decrypt($cookie, false), null on a
+//   DecryptException; the harness makes exactly that call on the real Encrypter.
+// * A status layer mapping Laravel's outcome (the value, or null and the DecryptException message)
+//   onto Signet's statuses. Laravel 8.83's validPayload only isset()s iv, value and mac (Laravel
+//   11 also requires strings), so an envelope with a non-string field fails 8.83's MAC check
+//   ("The MAC is invalid.") where 11 says "The payload is invalid."; the layer calls both
+//   malformed, as it calls a MAC failure on a MAC that is not 64 hex digits.
+// Cookie values arrive URL-encoded and are rawurldecode()d once, as PHP does for $_COOKIE.
+
+namespace Illuminate\Encryption {
+    // The Encrypter's IV source during `gen` (see above); \random_bytes when no IV is queued.
+    function random_bytes(int $length): string
+    {
+        return \SignetIv::take($length);
+    }
+}
+
+namespace {
+
+use Illuminate\Contracts\Encryption\DecryptException;
+use Illuminate\Cookie\CookieValuePrefix;
+use Illuminate\Cookie\Middleware\EncryptCookies;
+use Illuminate\Encryption\Encrypter;
+use Illuminate\Encryption\EncryptionServiceProvider;
+use Symfony\Component\HttpFoundation\Cookie;
+use Symfony\Component\HttpFoundation\Request;
+use Symfony\Component\HttpFoundation\Response;
+
+// Debian's php-cli: display_errors is off; any warning goes to stderr, never into the JSON.
+// (Laravel 8 on PHP 8.2 raises deprecation notices, e.g. strlen(null) for a GCM cookie without
+// a tag: silenced.)
+error_reporting(E_ALL & ~E_DEPRECATED & ~E_USER_DEPRECATED);
+ini_set('display_errors', 'stderr');
+
+foreach (['Illuminate/Encryption/autoload.php', 'Illuminate/Cookie/autoload.php'] as $autoload) {
+    if (! stream_resolve_include_path($autoload)) {
+        fwrite(STDERR, "laravel_cookies.php: no $autoload on the include path: apt-get install php-illuminate-encryption php-illuminate-cookie\n");
+        exit(2);
+    }
+    require_once $autoload;
+}
 
 const NOW = 1767225600;
 
-class DecryptException extends RuntimeException {}
-class EncryptException extends RuntimeException {}
-
-// ------------------------------------------------------------------ Illuminate\Encryption\Encrypter
-class Encrypter
+final class SignetIv
 {
-    protected $key;
-    protected $previousKeys = [];
-    protected $cipher;
-    public $decryptedWith = null;   // TEST: index in getAllKeys() of the key that decrypted
-    public $macKeyIndex = null;     // TEST: index of the key whose MAC matched
+    private static ?string $queued = null;
 
-    private static $supportedCiphers = [
-        'aes-128-cbc' => ['size' => 16, 'aead' => false],
-        'aes-256-cbc' => ['size' => 32, 'aead' => false],
-        'aes-128-gcm' => ['size' => 16, 'aead' => true],
-        'aes-256-gcm' => ['size' => 32, 'aead' => true],
-    ];
-
-    public function __construct($key, $cipher = 'aes-128-cbc')
+    public static function queue(string $iv): void
     {
-        $key = (string) $key;
-        if (! static::supported($key, $cipher)) {
-            $ciphers = implode(', ', array_keys(self::$supportedCiphers));
-            throw new RuntimeException("Unsupported cipher or incorrect key length. Supported ciphers are: {$ciphers}.");
+        if (self::$queued !== null) {
+            throw new LogicException('an IV is already queued');
         }
-        $this->key = $key;
-        $this->cipher = $cipher;
+        self::$queued = $iv;
     }
 
-    public static function supported($key, $cipher)
+    public static function take(int $length): string
     {
-        if (! isset(self::$supportedCiphers[strtolower($cipher)])) {
-            return false;
+        if (self::$queued === null) {
+            return \random_bytes($length);
         }
-        // Laravel: mb_strlen($key, '8bit'), the byte length (php-mbstring is not installed here).
-        return strlen($key) === self::$supportedCiphers[strtolower($cipher)]['size'];
+        if (strlen(self::$queued) !== $length) {
+            throw new LogicException('queued IV has '.strlen(self::$queued)." bytes, the Encrypter wants $length");
+        }
+        [$iv, self::$queued] = [self::$queued, null];
+        return $iv;
     }
 
-    public function encrypt($value, $serialize = true, $testIv = null)
+    public static function assertTaken(): void
     {
-        // TEST: $testIv replaces random_bytes() so that `gen` is reproducible.
-        $iv = $testIv ?? random_bytes(openssl_cipher_iv_length(strtolower($this->cipher)));
-
-        $value = \openssl_encrypt(
-            $serialize ? serialize($value) : $value,
-            strtolower($this->cipher), $this->key, 0, $iv, $tag
-        );
-        if ($value === false) {
-            throw new EncryptException('Could not encrypt the data.');
-        }
-
-        $iv = base64_encode($iv);
-        $tag = base64_encode($tag ?? '');
-
-        $mac = self::$supportedCiphers[strtolower($this->cipher)]['aead']
-            ? ''
-            : $this->hash($iv, $value, $this->key);
-
-        $json = json_encode(compact('iv', 'value', 'mac', 'tag'), JSON_UNESCAPED_SLASHES);
-        if (json_last_error() !== JSON_ERROR_NONE) {
-            throw new EncryptException('Could not encrypt the data.');
-        }
-        return base64_encode($json);
-    }
-
-    public function decrypt($payload, $unserialize = true)
-    {
-        $payload = $this->getJsonPayload($payload);
-
-        $iv = base64_decode($payload['iv']);
-
-        $this->ensureTagIsValid(
-            $tag = empty($payload['tag']) ? null : base64_decode($payload['tag'])
-        );
-
-        $foundValidMac = false;
-        $this->decryptedWith = $this->macKeyIndex = null;
-
-        foreach ($this->getAllKeys() as $index => $key) {
-            if (
-                $this->shouldValidateMac() &&
-                ! ($foundValidMac = $foundValidMac || $this->validMacForKey($payload, $key))
-            ) {
-                continue;
-            }
-            $this->macKeyIndex ??= $index;  // TEST
-
-            $decrypted = \openssl_decrypt(
-                $payload['value'], strtolower($this->cipher), $key, 0, $iv, $tag ?? ''
-            );
-
-            if ($decrypted !== false) {
-                $this->decryptedWith = $index;  // TEST
-                break;
-            }
-        }
-
-        if ($this->shouldValidateMac() && ! $foundValidMac) {
-            throw new DecryptException('The MAC is invalid.');
-        }
-
-        if (($decrypted ?? false) === false) {
-            throw new DecryptException('Could not decrypt the data.');
-        }
-
-        return $unserialize ? unserialize($decrypted) : $decrypted;
-    }
-
-    public function hash($iv, $value, $key)
-    {
-        return hash_hmac('sha256', $iv.$value, $key);
-    }
-
-    protected function getJsonPayload($payload)
-    {
-        if (! is_string($payload)) {
-            throw new DecryptException('The payload is invalid.');
-        }
-        $payload = json_decode(base64_decode($payload), true);
-        if (! $this->validPayload($payload)) {
-            throw new DecryptException('The payload is invalid.');
-        }
-        return $payload;
-    }
-
-    protected function validPayload($payload)
-    {
-        if (! is_array($payload)) {
-            return false;
-        }
-        foreach (['iv', 'value', 'mac'] as $item) {
-            if (! isset($payload[$item]) || ! is_string($payload[$item])) {
-                return false;
-            }
-        }
-        if (isset($payload['tag']) && ! is_string($payload['tag'])) {
-            return false;
-        }
-        return strlen(base64_decode($payload['iv'], true)) === openssl_cipher_iv_length(strtolower($this->cipher));
-    }
-
-    protected function validMacForKey($payload, $key)
-    {
-        return hash_equals(
-            $this->hash($payload['iv'], $payload['value'], $key), $payload['mac']
-        );
-    }
-
-    protected function ensureTagIsValid($tag)
-    {
-        if (self::$supportedCiphers[strtolower($this->cipher)]['aead'] && strlen($tag ?? '') !== 16) {
-            throw new DecryptException('Could not decrypt the data.');
-        }
-        if (! self::$supportedCiphers[strtolower($this->cipher)]['aead'] && is_string($tag)) {
-            throw new DecryptException('Unable to use tag because the cipher algorithm does not support AEAD.');
-        }
-    }
-
-    protected function shouldValidateMac()
-    {
-        return ! self::$supportedCiphers[strtolower($this->cipher)]['aead'];
-    }
-
-    public function getKey()
-    {
-        return $this->key;
-    }
-
-    public function getAllKeys()
-    {
-        return [$this->key, ...$this->previousKeys];
-    }
-
-    public function previousKeys(array $keys)
-    {
-        foreach ($keys as $key) {
-            if (! static::supported($key, $this->cipher)) {
-                $ciphers = implode(', ', array_keys(self::$supportedCiphers));
-                throw new RuntimeException("Unsupported cipher or incorrect key length. Supported ciphers are: {$ciphers}.");
-            }
-        }
-        $this->previousKeys = $keys;
-        return $this;
-    }
-}
-
-// ------------------------------------------------------------------ Illuminate\Cookie\CookieValuePrefix
-class CookieValuePrefix
-{
-    public static function create($cookieName, $key)
-    {
-        return hash_hmac('sha1', $cookieName.'v2', $key).'|';
-    }
-
-    public static function remove($cookieValue)
-    {
-        return substr($cookieValue, 41);
-    }
-
-    public static function validate($cookieName, $cookieValue, array $keys)
-    {
-        foreach ($keys as $key) {
-            $hasValidPrefix = str_starts_with($cookieValue, static::create($cookieName, $key));
-            if ($hasValidPrefix) {
-                return static::remove($cookieValue);
-            }
+        if (self::$queued !== null) {
+            throw new LogicException('the Encrypter did not take the queued IV');
         }
     }
 }
 
-// ------------------------------------------------------------------ Illuminate\Cookie\Middleware\EncryptCookies
-// (serialize = false since Laravel 5.6.30; `$prefixed` false emulates apps before 6.18.27 /
-// 7.22.4, whose middleware had no CookieValuePrefix.)
-function encrypt_cookie(Encrypter $e, string $name, string $value, bool $prefixed = true, $testIv = null): string
-{
-    $plain = ($prefixed ? CookieValuePrefix::create($name, $e->getKey()) : '').$value;
-    return $e->encrypt($plain, false, $testIv);
-}
-
-function decrypt_cookie(Encrypter $e, string $name, string $cookie, bool $prefixed = true, &$error = null)
-{
-    try {
-        $value = $e->decrypt($cookie, false);
-        return $prefixed ? CookieValuePrefix::validate($name, $value, $e->getAllKeys()) : $value;
-    } catch (DecryptException $ex) {
-        $error = $ex->getMessage();
-        return null;
-    }
-}
-
-// ------------------------------------------------------------------ test harness
-// EncryptionServiceProvider::parseKey.
+// ------------------------------------------------------------------ the framework, driven
+// EncryptionServiceProvider::parseKey (protected; called on a provider instance, it needs no app).
 function parse_key(string $key): string
 {
-    if (str_starts_with($key, $prefix = 'base64:')) {
-        $key = base64_decode(substr($key, strlen($prefix)));
-    }
-    return $key;
+    static $provider = null;
+    $provider ??= new EncryptionServiceProvider(null);
+    return (fn () => $this->parseKey(['key' => $key]))->call($provider);
 }
 
 function key_bytes(array $k): string
@@ -269,6 +127,64 @@ function key_bytes(array $k): string
     return isset($k['text']) ? parse_key($k['text']) : hex2bin($k['hex']);
 }
 
+// The cookie value of a Set-Cookie header as Symfony writes it (rawurlencode()d).
+function sent_value(Cookie $cookie): string
+{
+    $pair = explode(';', (string) $cookie, 2)[0];
+    $prefix = $cookie->getName().'=';
+    if (! str_starts_with($pair, $prefix)) {
+        throw new LogicException("unexpected Set-Cookie: $pair");
+    }
+    return substr($pair, strlen($prefix));
+}
+
+// A response sets cookie $name to $value; the real EncryptCookies encrypts it (prefix . value,
+// not serialized). Returns the value as sent in Set-Cookie.
+function middleware_writes(Encrypter $e, string $name, string $value): string
+{
+    $response = (new EncryptCookies($e))->handle(Request::create('/'), function () use ($name, $value) {
+        $response = new Response();
+        $response->headers->setCookie(Cookie::create($name, $value));
+        return $response;
+    });
+    $cookies = $response->headers->getCookies();
+    if (count($cookies) !== 1) {
+        throw new LogicException('EncryptCookies returned '.count($cookies).' cookies');
+    }
+    return sent_value($cookies[0]);
+}
+
+// Apps before CookieValuePrefix: EncryptCookies encrypted the bare value (not serialized).
+function legacy_writes(Encrypter $e, string $name, string $value): string
+{
+    return sent_value(Cookie::create($name, $e->encrypt($value, false)));
+}
+
+// What the app behind the real EncryptCookies reads for cookie $name (null: nulled).
+function middleware_reads(Encrypter $e, string $name, string $cookie): ?string
+{
+    $seen = null;
+    (new EncryptCookies($e))->handle(
+        Request::create('/', 'GET', [], [$name => $cookie]),
+        function (Request $request) use ($name, &$seen) {
+            $seen = $request->cookies->get($name);
+            return new Response();
+        }
+    );
+    return $seen;
+}
+
+// What an app before CookieValuePrefix read: Encrypter::decrypt($cookie, false), null on failure.
+function legacy_reads(Encrypter $e, string $cookie): ?string
+{
+    try {
+        return $e->decrypt($cookie, false);
+    } catch (DecryptException $ex) {
+        return null;
+    }
+}
+
+// ------------------------------------------------------------------ test harness
 function options(array $params): array
 {
     $cipher = null;
@@ -300,41 +216,57 @@ function app_cipher(?string $cipher, string $cookie, string $key): string
     return "aes-$size-".($iv !== false && strlen($iv) === 12 ? 'gcm' : 'cbc');
 }
 
-// What EncryptCookies makes of one cookie, in Signet's terms.
+// What EncryptCookies makes of one cookie, in Signet's terms. One real Encrypter (and
+// EncryptCookies) per key, tried in order: Laravel 8.83 has no APP_PREVIOUS_KEYS.
 function judge(string $name, string $rawCookie, array $keys, array $params): array
 {
     [$cipher, $prefixed] = options($params);
     $cookie = rawurldecode($rawCookie);
     $cipher = app_cipher($cipher, $cookie, $keys[0]);
-    $e = (new Encrypter($keys[0], $cipher))->previousKeys(array_slice($keys, 1));
-    $error = null;
-    $value = decrypt_cookie($e, $name, $cookie, $prefixed, $error);
-    $out = ['status' => 'valid', 'payload' => $value, 'signed_at' => null,
-            'key_index' => $e->decryptedWith, 'library_result' => 'ok'];
-    if ($value !== null) {
-        return $out;
+    $encrypters = array_map(fn (string $k) => new Encrypter($k, $cipher), $keys);
+    $out = ['status' => 'valid', 'payload' => null, 'signed_at' => null, 'key_index' => null,
+            'library_result' => 'ok'];
+    foreach ($encrypters as $i => $e) {
+        $value = $prefixed ? middleware_reads($e, $name, $cookie) : legacy_reads($e, $cookie);
+        if ($value !== null) {
+            $out['payload'] = $value;
+            $out['key_index'] = $i;
+            return $out;
+        }
     }
-    $out['payload'] = null;
-    $out['key_index'] = null;
-    if ($error === null) {
-        // Decrypted, but CookieValuePrefix::validate returned null: the value never reaches
-        // the app (Signet: bad-signature, the decrypted value shown).
-        $plain = $e->decrypt($cookie, false);
+
+    // Nulled by every key. Why: the Encrypter's own answer, key by key.
+    $errors = [];
+    foreach ($encrypters as $i => $e) {
+        try {
+            $plain = $e->decrypt($cookie, false);
+        } catch (DecryptException $ex) {
+            $errors[$i] = $ex->getMessage();
+            continue;
+        }
+        // Decrypted, but EncryptCookies nulled it: no CookieValuePrefix for this name and key
+        // (the value never reaches the app; Signet: bad-signature, the decrypted value shown).
         $out['status'] = 'bad-signature';
-        $out['payload'] = preg_match('/^[0-9a-f]{40}\|/', $plain) ? substr($plain, 41) : $plain;
-        $out['library_result'] = 'null (CookieValuePrefix::validate)';
+        $out['payload'] = preg_match('/^[0-9a-f]{40}\|/', $plain) ? CookieValuePrefix::remove($plain) : $plain;
+        $out['library_result'] = "null (EncryptCookies: key #$i decrypts it, but it does not start with CookieValuePrefix::create(name, key))";
         return $out;
     }
+    $aead = str_ends_with($cipher, 'gcm');
+    // A CBC "Could not decrypt the data." comes after that key's MAC matched: prefer it.
+    $matched = $aead ? [] : array_keys($errors, 'Could not decrypt the data.', true);
+    $at = $matched[0] ?? 0;
+    $error = $errors[$at];
     $out['library_result'] = "null (DecryptException: $error)";
     $p = json_decode(base64_decode($cookie), true);
     if ($error === 'The MAC is invalid.') {
-        // Signet calls a MAC that is not 64 hex digits malformed, not a wrong key.
-        $out['status'] = preg_match('/^[0-9a-fA-F]{64}$/', $p['mac']) ? 'bad-signature' : 'malformed';
+        // Signet calls a MAC that is not 64 hex digits, or a field that is not a string (Laravel
+        // 11: "The payload is invalid."), malformed, not a wrong key.
+        $strings = is_string($p['iv']) && is_string($p['value']) && is_string($p['mac']);
+        $out['status'] = $strings && preg_match('/^[0-9a-fA-F]{64}$/', $p['mac']) ? 'bad-signature' : 'malformed';
     } elseif ($error === 'Could not decrypt the data.') {
-        $aead = str_ends_with($cipher, 'gcm');
         if (! $aead) {
             $out['status'] = 'malformed';            // a MAC matched, the padding did not
-            $out['key_index'] = $e->macKeyIndex;
+            $out['key_index'] = $at;
         } else {
             $tag = empty($p['tag']) ? '' : base64_decode($p['tag']);
             $out['status'] = strlen($tag) === 16 ? 'bad-signature' : 'malformed';
@@ -392,15 +324,15 @@ function vec(string $name, string $cookie, array $keys, array $opts = []): void
     ];
 }
 
-function make(string $label, string $key, string $cipher, string $name, string $value, bool $prefixed = true, ?string $prefixKey = null): string
+// A cookie as the real EncryptCookies sends it (or, $prefixed false, as an app before
+// CookieValuePrefix did), encrypted with the IV derived from $label.
+function make(string $label, string $key, string $cipher, string $name, string $value, bool $prefixed = true): string
 {
     $e = new Encrypter($key, $cipher);
-    $ivLen = openssl_cipher_iv_length($cipher);
-    if ($prefixKey !== null) {
-        $plain = CookieValuePrefix::create($name, $prefixKey).$value;
-        return rawurlencode($e->encrypt($plain, false, iv_for($label, $ivLen)));
-    }
-    return rawurlencode(encrypt_cookie($e, $name, $value, $prefixed, iv_for($label, $ivLen)));
+    SignetIv::queue(iv_for($label, openssl_cipher_iv_length($cipher)));
+    $cookie = $prefixed ? middleware_writes($e, $name, $value) : legacy_writes($e, $name, $value);
+    SignetIv::assertTaken();
+    return $cookie;
 }
 
 // An envelope rebuilt from edited fields (hand-made cookies).
@@ -422,6 +354,16 @@ function flip(string $s, int $i): string
     return $s;
 }
 
+function package_versions(array $packages): array
+{
+    $out = [];
+    foreach ($packages as $p) {
+        $v = trim((string) shell_exec('dpkg-query -W -f=\'${Version}\' '.escapeshellarg($p).' 2>/dev/null'));
+        $out[$p] = $v === '' ? 'unknown' : $v;
+    }
+    return $out;
+}
+
 function generate(): array
 {
     $k1 = b64key('app key 1');
@@ -433,8 +375,9 @@ function generate(): array
     $xsrf = 'Zk1sX0lmR2pDdk9xWnRmbVhkQ1F3a0hyU2N1eE9hV0Q';
     $raw = fn (string $k) => parse_key($k);
     $named = fn (string $n) => ['cookie_name' => $n];
+    $perKey = 'Laravel 8.83 has no APP_PREVIOUS_KEYS: one real EncryptCookies + Encrypter per key, in order (as Laravel 11 tries APP_KEY, then APP_PREVIOUS_KEYS)';
 
-    // Valid, AES-256-CBC (the default), prefixed (Laravel 11).
+    // Valid, AES-256-CBC (the default), prefixed (Laravel >= 6.18.27 / 7.22.4).
     foreach ([
         ['session-id', 'laravel_session', $sid],
         ['xsrf', 'XSRF-TOKEN', $xsrf],
@@ -446,7 +389,7 @@ function generate(): array
     ] as [$label, $name, $value]) {
         $c = make("cbc/$label", $raw($k1), 'aes-256-cbc', $name, $value);
         vec("cbc/$label/pair", $c, $K($k1), ['input' => "$name=$c", 'app_name' => $name, 'want' => 'valid',
-            'note' => 'AES-256-CBC + HMAC-SHA256, CookieValuePrefix for the name (Laravel 11)']);
+            'note' => 'AES-256-CBC + HMAC-SHA256, CookieValuePrefix for the name (EncryptCookies, Laravel 8.83)']);
         vec("cbc/$label/param", $c, $K($k1), ['params' => $named($name), 'want' => 'valid',
             'note' => 'bare value, name given as a parameter']);
     }
@@ -471,26 +414,23 @@ function generate(): array
     vec('aes-256-gcm/variant-says-cbc', $c, $K($k1), ['params' => ['cookie_name' => 'laravel_session', 'variant' => 'aes-256-cbc'],
         'want' => 'malformed', 'note' => 'a CBC app: the 12-byte IV fails validPayload']);
 
-    // APP_PREVIOUS_KEYS.
+    // Key lists (Laravel 11's APP_PREVIOUS_KEYS; see the header: one real Encrypter per key).
     $c = make('prev/1', $raw($k2), 'aes-256-cbc', 'laravel_session', $sid);
     vec('previous-keys/second', $c, $K($k1, $k2), ['input' => "laravel_session=$c", 'want' => 'valid',
-        'note' => 'encrypted with the key now listed in APP_PREVIOUS_KEYS']);
+        'note' => "encrypted with the second key. $perKey"]);
     $c = make('prev/2', $raw($k3), 'aes-256-cbc', 'laravel_session', $sid);
     vec('previous-keys/third', $c, $K($k1, $k2, $k3), ['input' => "laravel_session=$c", 'want' => 'valid',
-        'note' => 'third key of three']);
+        'note' => "third key of three. $perKey"]);
     $c = make('prev/gcm', $raw($k2), 'aes-256-gcm', 'XSRF-TOKEN', $xsrf);
     vec('previous-keys/gcm', $c, $K($k1, $k2), ['input' => "XSRF-TOKEN=$c", 'want' => 'valid',
-        'note' => 'GCM: keys tried until one opens it']);
-    $c = make('prev/prefix-other-key', $raw($k1), 'aes-256-cbc', 'laravel_session', $sid, true, $raw($k2));
-    vec('previous-keys/prefix-by-other-key', $c, $K($k1, $k2), ['input' => "laravel_session=$c", 'want' => 'valid',
-        'note' => 'CookieValuePrefix::validate tries every key, not only the one that decrypted']);
+        'note' => "GCM: the first key whose Encrypter opens it. $perKey"]);
 
     // Apps before the prefix (5.6.30 .. 6.18.26 / 7.22.3).
     $c = make('legacy', $raw($k1), 'aes-256-cbc', 'laravel_session', $sid, false);
     vec('no-prefix/legacy-app', $c, $K($k1), ['input' => "laravel_session=$c", 'params' => ['variant' => 'no-prefix'],
-        'want' => 'valid', 'note' => 'older Laravel: no CookieValuePrefix']);
-    vec('no-prefix/laravel-11-app', $c, $K($k1), ['input' => "laravel_session=$c", 'want' => 'bad-signature',
-        'note' => 'a prefix-less cookie in a Laravel 11 app: decrypts, but validate() nulls it']);
+        'want' => 'valid', 'note' => 'older Laravel: no CookieValuePrefix (Encrypter::encrypt / decrypt of the bare value)']);
+    vec('no-prefix/prefixing-app', $c, $K($k1), ['input' => "laravel_session=$c", 'want' => 'bad-signature',
+        'note' => 'a prefix-less cookie in an app with CookieValuePrefix (8.83): decrypts, but EncryptCookies nulls it']);
     $c = make('legacy-reads-new', $raw($k1), 'aes-256-cbc', 'laravel_session', $sid);
     vec('no-prefix/legacy-app-reads-prefixed', $c, $K($k1), ['input' => "laravel_session=$c", 'params' => ['variant' => 'no-prefix'],
         'want' => 'valid', 'note' => 'an old app reads the prefix as part of the value']);
@@ -506,7 +446,8 @@ function generate(): array
     // Wrong key.
     $c = make('wrong-key', $raw($k1), 'aes-256-cbc', 'laravel_session', $sid);
     vec('wrong-key/cbc', $c, $K($k2), ['input' => "laravel_session=$c", 'want' => 'bad-signature', 'note' => 'The MAC is invalid.']);
-    vec('wrong-key/cbc-two-keys', $c, $K($k2, $k3), ['input' => "laravel_session=$c", 'want' => 'bad-signature', 'note' => 'no key of the list']);
+    vec('wrong-key/cbc-two-keys', $c, $K($k2, $k3), ['input' => "laravel_session=$c", 'want' => 'bad-signature',
+        'note' => "no key of the list. $perKey"]);
     $c = make('wrong-key-gcm', $raw($k1), 'aes-256-gcm', 'laravel_session', $sid);
     vec('wrong-key/gcm', $c, $K($k2), ['input' => "laravel_session=$c", 'want' => 'bad-signature', 'note' => 'the tag does not verify']);
 
@@ -536,8 +477,10 @@ function generate(): array
         vec("malformed/$label", $cookie, $K($k1), ['params' => $named('laravel_session'), 'want' => 'malformed', 'note' => $note]);
     $m('mac-missing', envelope(['iv' => $f['iv'], 'value' => $f['value'], 'tag' => '']), 'no mac: The payload is invalid.');
     $m('mac-null', envelope(['iv' => $f['iv'], 'value' => $f['value'], 'mac' => null, 'tag' => '']), 'mac null: isset() fails');
-    $m('value-number', envelope(['iv' => $f['iv'], 'value' => 12345, 'mac' => $f['mac'], 'tag' => '']), 'value not a string');
-    $m('tag-number', envelope(['iv' => $f['iv'], 'value' => $f['value'], 'mac' => $f['mac'], 'tag' => 7]), 'tag not a string');
+    $m('value-number', envelope(['iv' => $f['iv'], 'value' => 12345, 'mac' => $f['mac'], 'tag' => '']),
+        'value not a string: Laravel 8.83 only isset()s it, so its MAC check fails (Laravel 11: The payload is invalid.)');
+    $m('tag-number', envelope(['iv' => $f['iv'], 'value' => $f['value'], 'mac' => $f['mac'], 'tag' => 7]),
+        'tag not a string: Laravel 8.83 reads it as a tag on a CBC cookie (Laravel 11: The payload is invalid.)');
     $m('not-json', rawurlencode(base64_encode('{"iv":"'.$f['iv'].'","value":')), 'truncated JSON');
     $m('json-array', rawurlencode(base64_encode('["iv","value","mac"]')), 'a JSON list, not an object');
     $m('not-base64', 'laravel_session_value_%%%', 'no base64 at all');
@@ -550,39 +493,45 @@ function generate(): array
     $m('gcm-truncated-tag', envelope(['iv' => $g['iv'], 'value' => $g['value'], 'mac' => '', 'tag' => base64_encode(substr(base64_decode($g['tag']), 0, 8))]),
         'GCM tag cut to 8 bytes: ensureTagIsValid');
     $m('gcm-no-tag', envelope(['iv' => $g['iv'], 'value' => $g['value'], 'mac' => '']), 'GCM without a tag');
-    // A valid MAC over a ciphertext whose padding is wrong: MAC matches, openssl_decrypt fails.
+    // A valid MAC (the Encrypter's own hash()) over a ciphertext whose padding is wrong: the
+    // first candidate the real Encrypter refuses with "Could not decrypt the data.".
     $key = $raw($k1);
+    $e = new Encrypter($key, 'aes-256-cbc');
+    $hash = fn (string $iv, string $value) => (fn () => $this->hash($iv, $value))->call($e);
     for ($i = 0; ; $i++) {
-        $iv = iv_for("pad$i", 16);
+        $ivb = base64_encode(iv_for("pad$i", 16));
         $ct = base64_encode(substr(hash('sha256', "ct$i", true), 0, 16));
-        if (openssl_decrypt($ct, 'aes-256-cbc', $key, 0, $iv) === false) {
+        $fieldsPad = ['iv' => $ivb, 'value' => $ct, 'mac' => $hash($ivb, $ct), 'tag' => ''];
+        try {
+            $e->decrypt(base64_encode(json_encode($fieldsPad, JSON_UNESCAPED_SLASHES)), false);
+        } catch (DecryptException $ex) {
+            if ($ex->getMessage() !== 'Could not decrypt the data.') {
+                throw $ex;
+            }
             break;
         }
     }
-    $ivb = base64_encode($iv);
-    $m('bad-padding', envelope(['iv' => $ivb, 'value' => $ct, 'mac' => hash_hmac('sha256', $ivb.$ct, $key), 'tag' => '']),
-        'the MAC matches, the padding does not: Could not decrypt the data.');
+    $m('bad-padding', envelope($fieldsPad), 'the MAC matches, the padding does not: Could not decrypt the data.');
 
-    // Envelopes written by older Laravel: no tag key; escaped slashes.
-    $ivb = base64_encode(iv_for('old', 16));
-    $plain = CookieValuePrefix::create('laravel_session', $key).$sid;
+    // Envelopes written by older Laravel: no tag key; escaped slashes. The fields of a real
+    // EncryptCookies cookie (the first whose iv . value holds a "/"), re-wrapped.
     for ($i = 0; ; $i++) {
-        $ivb = base64_encode(iv_for("old$i", 16));
-        $ct = openssl_encrypt($plain, 'aes-256-cbc', $key, 0, base64_decode($ivb));
-        if (str_contains($ivb.$ct, '/')) {
+        $o = fields(make("old$i", $key, 'aes-256-cbc', 'laravel_session', $sid));
+        if (str_contains($o['iv'].$o['value'], '/')) {
             break;
         }
     }
-    $mac = hash_hmac('sha256', $ivb.$ct, $key);
-    vec('older/no-tag-key', envelope(['iv' => $ivb, 'value' => $ct, 'mac' => $mac]), $K($k1),
-        ['params' => $named('laravel_session'), 'want' => 'valid', 'note' => 'before Laravel 9: {iv, value, mac}']);
-    vec('older/escaped-slashes', envelope(['iv' => $ivb, 'value' => $ct, 'mac' => $mac], 0), $K($k1),
+    $old = ['iv' => $o['iv'], 'value' => $o['value'], 'mac' => $o['mac']];
+    vec('older/no-tag-key', envelope($old), $K($k1),
+        ['params' => $named('laravel_session'), 'want' => 'valid', 'note' => 'written before AES-GCM support (Laravel 8.x, 2021: laravel/framework#38190) added the tag key: {iv, value, mac}']);
+    vec('older/escaped-slashes', envelope($old, 0), $K($k1),
         ['params' => $named('laravel_session'), 'want' => 'valid', 'note' => 'json_encode without JSON_UNESCAPED_SLASHES (\\/)']);
 
     return [
         'generator' => 'tests/interop/laravel/laravel_cookies.php',
         'versions' => ['php' => PHP_VERSION, 'openssl' => OPENSSL_VERSION_TEXT,
-                       'laravel' => 'transcription of Laravel 11.x Encrypter, CookieValuePrefix, EncryptCookies (not the framework)'],
+                       'laravel' => 'Laravel 8.83 from Debian 12 (real Illuminate Encrypter, CookieValuePrefix, EncryptCookies); no APP_PREVIOUS_KEYS: key lists are tried one Encrypter per key']
+                      + package_versions(['php-illuminate-encryption', 'php-illuminate-cookie', 'php-symfony-http-foundation']),
         'vectors' => $GLOBALS['vectors'],
     ];
 }
@@ -592,8 +541,8 @@ function accept(array $req): array
 {
     $params = $req['params'] ?? [];
     $name = $params['cookie_name'] ?? 'laravel_session';
-    $keys = array_map('key_bytes', $req['keys'] ?? []);
     try {
+        $keys = array_map('key_bytes', $req['keys'] ?? []);
         return judge($name, $req['cookie'], $keys, $params);
     } catch (Throwable $ex) {
         return ['status' => 'malformed', 'payload' => null, 'signed_at' => null, 'key_index' => null,
@@ -617,4 +566,6 @@ switch ($argv[1] ?? '') {
     default:
         fwrite(STDERR, "usage: laravel_cookies.php gen | accept\n");
         exit(2);
+}
+
 }
