@@ -48,3 +48,4 @@ shoot() {  # shoot NAME ARGS...
 shoot inspect --tab inspect
 shoot rotate --tab rotate
 shoot keys --tab keys
+shoot audit --tab audit

@@ -391,3 +391,65 @@ fn keys_can_be_renamed_and_added_to_a_set() {
     assert_eq!(h.state().set_members("shop-prod"), ["a", "b-2025"]);
     assert!(h.state().store.load("b-2025").is_ok());
 }
+
+#[test]
+fn the_audit_tab_finds_a_planted_key_off_the_ui_thread_and_masks_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let list = dir.path().join("words.txt");
+    let mut words: String = (0..20_000).map(|i| format!("word-{i}\n")).collect();
+    words.push_str("planted-key-5b1e\n");
+    std::fs::write(&list, words).expect("write");
+    let mut h = harness(app_with_keys(&[]));
+    h.get_by_role_and_label(Role::Button, "Audit").click();
+    h.run();
+    h.get_by_label("Cookie to audit").click();
+    h.run();
+    h.get_by_label("Cookie to audit")
+        .type_text(&format!("session={}", flask_cookie("planted-key-5b1e")));
+    h.run();
+    let lists = "Wordlists: one path per line (each line of a list is a candidate, any bytes)";
+    h.get_by_label(lists).click();
+    h.run();
+    h.get_by_label(lists)
+        .type_text(list.to_str().expect("path"));
+    h.run();
+    h.get_by_label("Run audit").click();
+    for _ in 0..500 {
+        h.run();
+        if h.state().audit.job.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    let result = h.state().audit.result.as_ref().expect("a result");
+    assert_eq!(
+        result.found.as_deref().map(|k| k.as_slice()),
+        Some(&b"planted-key-5b1e"[..])
+    );
+    assert_eq!(result.format, "flask");
+    h.get_by_label_contains("Key found: anyone can forge flask cookies");
+    // Masked until revealed.
+    assert!(h.query_by_label("planted-key-5b1e").is_none());
+    h.get_by_label("Reveal").click();
+    h.run();
+    h.get_by_label("planted-key-5b1e");
+    // A cookie signed with a key on no list: not found after the whole list.
+    h.state_mut().audit.cookie = flask_cookie("on-no-list-at-all-77c2");
+    h.get_by_label("Run audit").click();
+    for _ in 0..500 {
+        h.run();
+        if h.state().audit.job.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    let result = h.state().audit.result.as_ref().expect("a result");
+    assert!(result.found.is_none());
+    assert_eq!(
+        result.tried as usize,
+        signet::core::audit::BUILTIN.len() + 20_001
+    );
+    h.get_by_label_contains("Not found in");
+}

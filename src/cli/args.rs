@@ -16,7 +16,7 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
 
-    /// The tab the window opens on (inspect or keys).
+    /// The tab the window opens on (inspect, rotate, keys or audit).
     #[arg(long, value_name = "TAB", hide = true)]
     pub tab: Option<String>,
 

@@ -74,8 +74,9 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Outcome> {
                 Some("inspect") => Some(crate::gui::app::Tab::Inspect),
                 Some("keys") => Some(crate::gui::app::Tab::Keys),
                 Some("rotate") => Some(crate::gui::app::Tab::Rotate),
+                Some("audit") => Some(crate::gui::app::Tab::Audit),
                 Some(other) => bail!(UsageError(format!(
-                    "--tab: expected inspect or keys, got {other:?}"
+                    "--tab: expected inspect, rotate, keys or audit, got {other:?}"
                 ))),
             };
             crate::gui::run(crate::gui::RunOptions {

@@ -20,6 +20,8 @@ pub enum Tab {
     Rotate,
     /// The key store.
     Keys,
+    /// Guessable keys: the built-in list and wordlists against a cookie.
+    Audit,
 }
 
 /// What is remembered between runs: preferences only, never cookies, payloads or secrets.
@@ -95,6 +97,8 @@ pub enum Action {
     TrySample,
     /// Something in the Rotate tab.
     Rotate(super::rotate::RotateAction),
+    /// Something in the Audit tab.
+    Audit(super::audit::AuditAction),
 }
 
 /// The inspector: the paste and what the core made of it.
@@ -202,6 +206,8 @@ pub struct SignetApp {
     pub keys_state: KeysState,
     /// The Rotate tab.
     pub rotate: super::rotate::RotateState,
+    /// The Audit tab.
+    pub audit: super::audit::AuditState,
     /// Status-line messages.
     pub notices: Vec<Notice>,
     /// A copied secret to clear from the clipboard, and when.
@@ -301,6 +307,7 @@ impl SignetApp {
             resign: ResignState::default(),
             keys_state: KeysState::default(),
             rotate: super::rotate::RotateState::default(),
+            audit: super::audit::AuditState::default(),
             notices: Vec::new(),
             clipboard_clear: None,
             pending_copy: None,
@@ -366,6 +373,18 @@ impl SignetApp {
         }
         app.rotate.batch = batch;
         app.apply(Action::Rotate(super::rotate::RotateAction::Run));
+        // Audit: a Flask cookie signed with a tutorial key, found on the built-in list.
+        if let Some(Ok(cookie)) = core::format_by_id("flask").map(|f| {
+            f.sign(
+                &serde_json::json!({"_user_id": "1", "is_admin": false}),
+                &Secret::from_text("change-me"),
+                &FormatParams::default(),
+                now - 3_600,
+            )
+        }) {
+            app.audit.cookie = format!("session={cookie}");
+            app.apply(Action::Audit(super::audit::AuditAction::Run));
+        }
         app
     }
 
@@ -578,6 +597,7 @@ impl SignetApp {
                 }
             }
             Action::Rotate(a) => self.apply_rotate(a),
+            Action::Audit(a) => self.apply_audit(a),
             Action::TrySample => {
                 self.inspect.input = samples().first().map(|s| s.3.clone()).unwrap_or_default();
                 self.reinspect();
@@ -614,6 +634,50 @@ impl SignetApp {
                     .map(|k| k.secret.clone())
             })
             .collect()
+    }
+
+    fn apply_audit(&mut self, action: super::audit::AuditAction) {
+        use super::audit::AuditAction as A;
+        match action {
+            A::UseInspected => self.audit.cookie = self.inspect.input.clone(),
+            A::Run => {
+                if let Err(e) = self.audit.start((self.clock)()) {
+                    self.error(e);
+                }
+            }
+            A::Cancel => {
+                if let Some(job) = &self.audit.job {
+                    job.progress.cancel();
+                }
+            }
+            A::ToggleReveal => self.audit.reveal = !self.audit.reveal,
+            A::CopyFound => {
+                let text = self
+                    .audit
+                    .result
+                    .as_ref()
+                    .and_then(|r| r.found.as_deref())
+                    .map(|k| super::audit::found_text(k));
+                if let Some(text) = text {
+                    self.apply(Action::Copy {
+                        text,
+                        secret: true,
+                        what: "the found key".into(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Collects a finished audit; true while one runs.
+    pub fn poll_audit(&mut self) -> bool {
+        match self.audit.poll() {
+            Ok(running) => running,
+            Err(e) => {
+                self.error(e);
+                false
+            }
+        }
     }
 
     fn apply_rotate(&mut self, action: super::rotate::RotateAction) {

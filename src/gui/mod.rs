@@ -2,6 +2,7 @@
 //! logic live in [`app`], drawing in [`view`]; `signet` with no command opens it.
 
 pub mod app;
+pub mod audit;
 pub mod rotate;
 pub mod tree_edit;
 pub mod view;
@@ -63,6 +64,12 @@ impl SignetApp {
                         actions.extend(rotate_actions.into_iter().map(Action::Rotate));
                     }
                     Tab::Keys => view::keys_ui(ui, self, &mut actions),
+                    Tab::Audit => {
+                        let mut audit_actions = Vec::new();
+                        let has_inspected = !self.inspect.input.trim().is_empty();
+                        audit::audit_ui(ui, &mut self.audit, has_inspected, &mut audit_actions);
+                        actions.extend(audit_actions.into_iter().map(Action::Audit));
+                    }
                 });
         });
         view::dialogs_ui(&ctx, self, &mut actions);
@@ -75,7 +82,8 @@ impl SignetApp {
         if let Some(copied) = self.pending_clear.take() {
             clear_clipboard_if_still(&copied);
         }
-        if self.poll_rotation() {
+        let auditing = self.poll_audit();
+        if self.poll_rotation() || auditing {
             // A job is running: refresh its progress bar a few times a second.
             ctx.request_repaint_after(Duration::from_millis(100));
         }
@@ -92,7 +100,7 @@ impl SignetApp {
             actions.push(Action::Hide);
         }
         let typing = ctx.memory(|m| m.focused().is_some());
-        let (pasted, dropped, tab1, tab2, tab3, copy) = ctx.input(|i| {
+        let (pasted, dropped, tab1, tab2, tab3, tab4, copy) = ctx.input(|i| {
             let pasted = i.events.iter().find_map(|e| match e {
                 egui::Event::Paste(text) if !typing => Some(text.clone()),
                 _ => None,
@@ -103,6 +111,7 @@ impl SignetApp {
                 i.modifiers.command && i.key_pressed(egui::Key::Num1),
                 i.modifiers.command && i.key_pressed(egui::Key::Num2),
                 i.modifiers.command && i.key_pressed(egui::Key::Num3),
+                i.modifiers.command && i.key_pressed(egui::Key::Num4),
                 i.modifiers.command && i.modifiers.shift && i.key_pressed(egui::Key::C),
             )
         });
@@ -110,6 +119,8 @@ impl SignetApp {
             if self.prefs.tab == Tab::Rotate {
                 self.rotate.batch.push_str(&text);
                 self.rotate.batch.push('\n');
+            } else if self.prefs.tab == Tab::Audit {
+                self.audit.cookie = text;
             } else {
                 self.prefs.tab = Tab::Inspect;
                 self.inspect.input = text;
@@ -140,6 +151,9 @@ impl SignetApp {
         }
         if tab3 {
             actions.push(Action::SetTab(Tab::Keys));
+        }
+        if tab4 {
+            actions.push(Action::SetTab(Tab::Audit));
         }
         if copy && let Ok(cookie) = &self.resign.output {
             actions.push(Action::Copy {

@@ -63,6 +63,7 @@ pub fn top_bar_ui(ui: &mut Ui, app: &SignetApp, actions: &mut Vec<Action>) {
             (Tab::Inspect, "Inspect"),
             (Tab::Rotate, "Rotate"),
             (Tab::Keys, "Keys"),
+            (Tab::Audit, "Audit"),
         ] {
             if ui.selectable_label(app.prefs.tab == tab, label).clicked() {
                 actions.push(Action::SetTab(tab));
