@@ -453,3 +453,59 @@ fn the_audit_tab_finds_a_planted_key_off_the_ui_thread_and_masks_it() {
     );
     h.get_by_label_contains("Not found in");
 }
+
+/// A Rails 7.1 encrypted cookie (made by ActionPack) pasted with only its `secret_key_base`
+/// stored: decrypted without choosing a key-generator hash, edited and re-encrypted, and the new
+/// cookie opens with the same key.
+#[test]
+fn a_rails_encrypted_cookie_is_decrypted_edited_and_re_encrypted() {
+    let file: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/vectors/rails.json"
+        ))
+        .expect("vectors"),
+    )
+    .expect("json");
+    let v = file["vectors"]
+        .as_array()
+        .expect("vectors")
+        .iter()
+        .find(|v| v["name"] == "rails-encrypted/sha256/data")
+        .expect("the vector");
+    assert_eq!(v["now"], NOW);
+    let secret_key_base = v["keys"][0]["text"].as_str().expect("key");
+    let mut h = harness(app_with_keys(&[("rails-app", secret_key_base)]));
+    paste(&mut h, v["input"].as_str().expect("input"));
+    h.get_by_label_contains("Valid — signed by rails-app");
+    let editor = h.get_by_label("Payload as JSON");
+    editor.click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label("Payload as JSON")
+        .type_text(r#"{"user_id": 7, "admin": true}"#);
+    h.run();
+    h.get_by_label_contains("Verified: the new cookie is valid with rails-app");
+    let cookie = h
+        .state()
+        .resign
+        .output
+        .clone()
+        .expect("a re-encrypted cookie");
+    assert_ne!(cookie, v["cookie"].as_str().expect("cookie"));
+    let keys = [Secret::from_text(secret_key_base)];
+    let req = signet::core::InspectRequest {
+        format: Some("rails-encrypted"),
+        keys: &keys,
+        params: FormatParams {
+            cookie_name: Some("session".into()),
+            ..FormatParams::default()
+        },
+    };
+    let opts = signet::core::VerifyOptions::at(NOW);
+    let got = signet::core::inspect(&cookie, &req, &opts).expect("inspects");
+    assert_eq!(got.verification.key_index, Some(0));
+    let opened = got.verification.opened.expect("decrypted");
+    assert_eq!(opened, json!({"user_id": 7, "admin": true}));
+}
