@@ -7,8 +7,7 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader, Write as _};
-use std::process::{Command, Stdio};
+use common::accept::{ask, ask_program, key_json, node, python, tool};
 
 use serde_json::{Value, json};
 use signet::core::{self, FormatParams, MaxAge, Secret, VerifyOptions};
@@ -89,64 +88,6 @@ fn payload(rng: &mut Rng, flask: bool) -> Value {
     Value::Object(m)
 }
 
-/// The interpreter named by `var` (SIGNET_PYTHON, SIGNET_NODE), or `None` after a loud notice.
-fn tool(var: &str, what: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(p) if !p.is_empty() => Some(p),
-        _ => {
-            let required = std::env::var("SIGNET_REQUIRE_INTEROP").is_ok_and(|v| v == "1");
-            assert!(!required, "SIGNET_REQUIRE_INTEROP=1 but {var} is not set");
-            eprintln!(
-                "\n**********************************************************************\n\
-                 SKIPPED: frameworks-accept-Signet interop test ({what}). Set {var}\n\
-                 (.ci/run does this; see README.md).\n\
-                 **********************************************************************\n"
-            );
-            None
-        }
-    }
-}
-
-fn python() -> Option<String> {
-    tool(
-        "SIGNET_PYTHON",
-        "a Python with tests/interop/requirements.txt",
-    )
-}
-
-/// Node, after `npm ci --prefix tests/interop/node`.
-fn node() -> Option<String> {
-    tool(
-        "SIGNET_NODE",
-        "node, after npm ci --prefix tests/interop/node",
-    )
-}
-
-/// Sends JSON-line requests to an accept script and collects one answer per request.
-fn ask(program: &str, script: &str, requests: &[Value]) -> Vec<Value> {
-    let mut child = Command::new(program)
-        .arg(common::root().join(script))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("starting {program}: {e}"));
-    let mut stdin = child.stdin.take().expect("stdin");
-    let lines: Vec<String> = requests.iter().map(Value::to_string).collect();
-    let writer = std::thread::spawn(move || {
-        for line in lines {
-            writeln!(stdin, "{line}").expect("write request");
-        }
-    });
-    let answers: Vec<Value> = BufReader::new(child.stdout.take().expect("stdout"))
-        .lines()
-        .map(|l| serde_json::from_str(&l.expect("line")).expect("answer is JSON"))
-        .collect();
-    writer.join().expect("writer");
-    assert!(child.wait().expect("accept script exits").success());
-    assert_eq!(answers.len(), requests.len(), "one answer per cookie");
-    answers
-}
-
 /// One cookie Signet signed, and what Signet says about it.
 struct Signed {
     format: &'static str,
@@ -216,13 +157,6 @@ fn compare(ours: &[Signed], theirs: &[Value]) -> usize {
         failures.join("\n")
     );
     valid
-}
-
-fn key_json(k: &Secret) -> Value {
-    match k.expose_text() {
-        Some(t) => json!({"text": t}),
-        None => json!({"hex": k.expose().iter().map(|b| format!("{b:02x}")).collect::<String>()}),
-    }
 }
 
 #[test]
@@ -566,31 +500,6 @@ fn cookie_rs_program() -> Option<String> {
         "SIGNET_COOKIE_RS",
         "the Rust cookie crate: build tests/interop/cookie_rs and point SIGNET_COOKIE_RS at it",
     )
-}
-
-/// Like `ask`, for a program that takes its own arguments.
-fn ask_program(program: &str, args: &[&str], requests: &[Value]) -> Vec<Value> {
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("starting {program}: {e}"));
-    let mut stdin = child.stdin.take().expect("stdin");
-    let lines: Vec<String> = requests.iter().map(Value::to_string).collect();
-    let writer = std::thread::spawn(move || {
-        for line in lines {
-            writeln!(stdin, "{line}").expect("write request");
-        }
-    });
-    let answers: Vec<Value> = BufReader::new(child.stdout.take().expect("stdout"))
-        .lines()
-        .map(|l| serde_json::from_str(&l.expect("line")).expect("answer is JSON"))
-        .collect();
-    writer.join().expect("writer");
-    assert!(child.wait().expect("accept program exits").success());
-    assert_eq!(answers.len(), requests.len(), "one answer per cookie");
-    answers
 }
 
 /// A payload of strings, integers, booleans and nulls (no floats: Ruby and Rust spell them

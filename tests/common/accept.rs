@@ -43,8 +43,14 @@ pub fn node() -> Option<String> {
 
 /// Sends JSON-line requests to an accept script and collects one answer per request.
 pub fn ask(program: &str, script: &str, requests: &[Value]) -> Vec<Value> {
+    let script = super::root().join(script);
+    ask_program(program, &[script.to_str().expect("UTF-8 path")], requests)
+}
+
+/// Like [`ask`], for a program that takes its own arguments.
+pub fn ask_program(program: &str, args: &[&str], requests: &[Value]) -> Vec<Value> {
     let mut child = Command::new(program)
-        .arg(super::root().join(script))
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -61,7 +67,7 @@ pub fn ask(program: &str, script: &str, requests: &[Value]) -> Vec<Value> {
         .map(|l| serde_json::from_str(&l.expect("line")).expect("answer is JSON"))
         .collect();
     writer.join().expect("writer");
-    assert!(child.wait().expect("accept script exits").success());
+    assert!(child.wait().expect("accept program exits").success());
     assert_eq!(answers.len(), requests.len(), "one answer per cookie");
     answers
 }
