@@ -52,6 +52,8 @@ fn app_with_keys(keys: &[(&str, &str)]) -> SignetApp {
 fn harness(app: SignetApp) -> Harness<'static, SignetApp> {
     Harness::builder()
         .with_size(egui::vec2(1200.0, 900.0))
+        // Tables and plots lay themselves out over a few frames before they settle.
+        .with_max_steps(12)
         .build_ui_state(|ui, app: &mut SignetApp| app.show(ui), app)
 }
 
@@ -285,12 +287,16 @@ fn the_rotate_tab_classifies_a_batch_off_the_ui_thread_and_filters_it() {
     assert_eq!(result.report.count(Outcome::Invalidated), 2);
     assert_eq!(result.report.count(Outcome::Malformed), 1);
     h.get_by_label_contains("4 cookies shown");
-    h.get_all_by_label("invalidated")
-        .next()
-        .expect("the filter")
+    h.get_by_role_and_label(Role::Button, "invalidated 2")
         .click();
     h.run();
     h.get_by_label_contains("2 cookies shown");
+    // Selecting a row shows its payload, decoded with the key that signed it.
+    assert!(h.query_by_label_contains("Line 2: invalidated").is_none());
+    h.get_by_role_and_label(Role::Button, "2").click();
+    h.run();
+    h.get_by_label_contains("Line 2: invalidated");
+    h.get_by_label_contains("\"ada\"");
     h.get_by_label_contains("Warning: the proposed set drops a key");
     // Export: CSV, one row per cookie in input order.
     let csv = signet::gui::rotate::export(h.state().rotate.result.as_ref().expect("result"), false);
@@ -323,6 +329,164 @@ fn the_rotate_tab_classifies_a_batch_off_the_ui_thread_and_filters_it() {
         h.state().set_members("shop-prod"),
         ["shop-2027", "shop-2026"]
     );
+}
+
+/// Waits for the Rotate tab's job to finish.
+fn finish_rotation(h: &mut Harness<'_, SignetApp>) {
+    for _ in 0..500 {
+        h.run();
+        if h.state().rotate.job.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    assert!(h.state().rotate.job.is_none(), "the job did not finish");
+}
+
+#[test]
+fn the_rotate_tab_streams_a_chosen_csv_file_and_sorts_it() {
+    use signet::core::rotate::Outcome;
+    use signet::gui::app::{Action, FileUse};
+    use signet::gui::rotate::RotateAction;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("sessions.csv");
+    let mut csv = String::from("user,session\n");
+    for i in 0..600 {
+        let key = if i % 3 == 0 { "k-2025" } else { "k-2026" };
+        csv.push_str(&format!("u{i},\"{}\"\n", flask_cookie(key)));
+    }
+    std::fs::write(&path, csv).expect("written");
+    let mut app = app_with_keys(&[("shop-2026", "k-2026"), ("shop-2025", "k-2025")]);
+    // The native dialog answers with the file (a real one would block for the user).
+    let chosen = path.clone();
+    app.picker = std::sync::Arc::new(move |purpose| {
+        assert_eq!(purpose, FileUse::RotateCookies);
+        Some(chosen.clone())
+    });
+    let mut h = harness(app);
+    h.get_by_role_and_label(Role::Button, "Rotate").click();
+    h.run();
+    h.state_mut()
+        .apply(Action::Rotate(RotateAction::PickCurrent(
+            "shop-prod".into(),
+        )));
+    // Drop shop-2025: its cookies are logged out.
+    h.state_mut()
+        .apply(Action::Rotate(RotateAction::RemoveProposed(1)));
+    h.run();
+    h.get_by_label("Load cookies from a file…").click();
+    for _ in 0..100 {
+        h.run();
+        if h.state().rotate.file.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    h.run();
+    h.get_by_label_contains("Cookies from");
+    h.get_by_role_and_label(Role::TextInput, "CSV column")
+        .click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "CSV column")
+        .type_text("session");
+    h.run();
+    h.get_by_label("Preview rotation").click();
+    finish_rotation(&mut h);
+    let result = h.state().rotate.result.as_ref().expect("a result");
+    assert_eq!(result.rows.len(), 600);
+    assert_eq!(result.report.count(Outcome::ValidPrimary), 400);
+    assert_eq!(result.report.count(Outcome::Invalidated), 200);
+    // CSV records are numbered from the header (record 1).
+    assert_eq!(result.rows[0].line, 2);
+    h.get_by_label_contains("600 cookies shown");
+    // Sorting by outcome puts the primary's cookies first, then the invalidated ones.
+    h.get_by_label("Outcome").click();
+    h.run();
+    h.get_by_label("Outcome (asc)").click();
+    h.run();
+    h.get_by_label("Outcome (desc)");
+    assert!(h.state().rotate.sort.1, "descending");
+}
+
+#[test]
+fn keys_import_from_the_clipboard_and_a_file_and_reorder_in_a_set() {
+    use signet::gui::app::{Action, FileUse};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = dir.path().join("prod.env");
+    std::fs::write(&env, "DEBUG=0\nSECRET_KEY=from-the-env-file\n").expect("written");
+    let mut app = app_with_keys(&[("shop-2026", "k-2026"), ("shop-2025", "k-2025")]);
+    let chosen = env.clone();
+    app.picker = std::sync::Arc::new(move |_| Some(chosen.clone()));
+    let mut h = harness(app);
+    h.get_by_role_and_label(Role::Button, "Keys").click();
+    h.run();
+    // Clipboard: needs a name first; then the next paste goes to the keyring, not the screen.
+    {
+        use egui_kittest::kittest::NodeT as _;
+        let button = h.get_by_label("Import from clipboard");
+        assert!(button.accesskit_node().is_disabled());
+    }
+    h.get_by_role_and_label(Role::TextInput, "Imported key name")
+        .click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Imported key name")
+        .type_text("clip-key");
+    h.run();
+    h.get_by_label("Import from clipboard").click();
+    h.run();
+    assert!(h.state().keys_state.awaiting_paste);
+    h.event(egui::Event::Paste("clipboard-secret".into()));
+    h.run();
+    assert!(!h.state().keys_state.awaiting_paste);
+    let key = h.state().store.load("clip-key").expect("stored");
+    assert_eq!(key.secret.expose(), b"clipboard-secret");
+    assert!(h.query_by_label_contains("clipboard-secret").is_none());
+    assert!(
+        h.state().inspect.input.is_empty(),
+        "the paste went to the inspector"
+    );
+    // A file: named after it, the SECRET_KEY line taken.
+    h.get_by_label("Import from a file…").click();
+    for _ in 0..100 {
+        h.run();
+        if h.state().file_dialog.is_none() && h.state().keys.iter().any(|k| k.name == "prod") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    h.run();
+    let key = h
+        .state()
+        .store
+        .load("prod")
+        .expect("imported from the file");
+    assert_eq!(key.secret.expose(), b"from-the-env-file");
+    // Reorder: shop-2025 becomes the primary of shop-prod, then is taken out.
+    assert_eq!(
+        h.state().set_members("shop-prod"),
+        ["shop-2026", "shop-2025"]
+    );
+    h.get_by_label("Move up").click();
+    h.run();
+    assert_eq!(
+        h.state().set_members("shop-prod"),
+        ["shop-2025", "shop-2026"]
+    );
+    h.get_by_label_contains("primary: shop-2025");
+    h.state_mut().apply(Action::RemoveFromSet {
+        set: "shop-prod".into(),
+        index: 0,
+    });
+    assert_eq!(h.state().set_members("shop-prod"), ["shop-2026"]);
+    assert!(
+        h.state().store.load("shop-2025").is_ok(),
+        "the key itself stays"
+    );
+    // A dropped wordlist path and an opened file reach their tabs.
+    h.state_mut()
+        .apply(Action::FileChosen(FileUse::AuditWordlist, env.clone()));
+    assert_eq!(h.state().audit.wordlists, format!("{}\n", env.display()));
 }
 
 #[test]

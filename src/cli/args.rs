@@ -149,6 +149,11 @@ pub struct RotateArgs {
     /// Worker threads (default: every core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Read FILE as CSV and take the cookie from this column: a header name, or a 1-based
+    /// number for a file without a header row.
+    #[arg(long, value_name = "NAME|N")]
+    pub csv_column: Option<String>,
 }
 
 /// `signet keys ...`.

@@ -2,22 +2,16 @@
 //! Files are streamed in chunks classified on every core, so a million cookies never sit in
 //! memory as one string.
 
-use std::io::{self, BufRead, BufReader, Read as _, Write as _};
+use std::io::{self, BufRead, BufReader, Write as _};
 
 use anyhow::Context as _;
-use serde_json::json;
 
 use super::args::RotateArgs;
 use super::{KeyList, Outcome, UsageError, now_unix, params, parse_max_age};
 use crate::core::VerifyOptions;
-use crate::core::input;
 use crate::core::rotate::{Classified, Report, Rotation};
 use crate::core::time;
-
-/// Lines classified per chunk (split across the worker threads).
-const CHUNK: usize = 32 * 1024;
-/// Largest HAR file read (it is parsed whole).
-const MAX_HAR: u64 = 512 * 1024 * 1024;
+use crate::jobs::rotate::{self as rotate_job, Column};
 
 pub(super) fn run(args: &RotateArgs, from: &KeyList, to: &KeyList) -> anyhow::Result<Outcome> {
     let params = params(&args.params)?;
@@ -32,7 +26,13 @@ pub(super) fn run(args: &RotateArgs, from: &KeyList, to: &KeyList) -> anyhow::Re
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, 256);
-    let mut reader: Box<dyn BufRead> = match args.file.as_deref() {
+    let csv_column = args
+        .csv_column
+        .as_deref()
+        .map(Column::parse)
+        .transpose()
+        .map_err(UsageError)?;
+    let reader: Box<dyn BufRead> = match args.file.as_deref() {
         None | Some("-") => Box::new(BufReader::new(io::stdin().lock())),
         Some(path) => Box::new(BufReader::new(
             std::fs::File::open(path)
@@ -42,87 +42,24 @@ pub(super) fn run(args: &RotateArgs, from: &KeyList, to: &KeyList) -> anyhow::Re
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut report = Report::new();
     let max_age = rotation.max_age_secs();
-    let emit = |line_no: usize,
-                c: &Classified,
-                report: &mut Report,
-                out: &mut dyn io::Write|
-     -> io::Result<()> {
-        report.add(c, max_age);
-        if args.json {
-            let mut v = json!({"line": line_no, "outcome": c.outcome.label(), "now": c.now});
-            v["signed_at"] = json!(c.signed_at);
-            v["key_now"] = json!(c.key_now);
-            v["key_next"] = json!(c.key_next);
-            if let Some(e) = &c.error {
-                v["error"] = json!(e);
-            }
-            writeln!(out, "{v}")
-        } else {
-            let when = c
-                .signed_at
-                .map(|t| format!(", signed {}", time::format_utc(t)))
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "line {line_no}: {} (now {}{when})",
-                c.outcome.label(),
-                c.now
-            )
-        }
+    let opts = rotate_job::Options {
+        threads,
+        csv_column,
     };
-
-    // A HAR file is one JSON document: every cookie in it is a "line".
-    let head = reader.fill_buf().context("reading the cookies")?;
-    let looks_har = head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    if looks_har {
-        let mut text = String::new();
-        reader
-            .take(MAX_HAR)
-            .read_to_string(&mut text)
-            .context("reading the HAR file")?;
-        let lines: Vec<String> = input::parse(&text)
-            .into_iter()
-            .map(|c| match c.name {
-                Some(name) => format!("{name}={}", c.value),
-                None => c.value,
-            })
-            .collect();
-        let classified = classify_chunk(&rotation, &lines, threads);
-        for (i, c) in classified.iter().enumerate() {
-            emit(i + 1, c, &mut report, &mut out)?;
-        }
-    } else {
-        let mut line_no = 0;
-        loop {
-            let mut lines = Vec::with_capacity(CHUNK);
-            let mut numbers = Vec::with_capacity(CHUNK);
-            let mut buf = Vec::new();
-            while lines.len() < CHUNK {
-                buf.clear();
-                let n = (&mut reader)
-                    .take(input::MAX_INPUT as u64)
-                    .read_until(b'\n', &mut buf)?;
-                if n == 0 {
-                    break;
-                }
-                line_no += 1;
-                let text = String::from_utf8_lossy(&buf);
-                let text = text.trim();
-                if text.is_empty() || (text.starts_with('#') && !text.starts_with("#HttpOnly_")) {
-                    continue;
-                }
-                lines.push(text.to_string());
-                numbers.push(line_no);
+    rotate_job::run(
+        &rotation,
+        reader,
+        &opts,
+        &rotate_job::Progress::default(),
+        |lines, classified| {
+            for (line, c) in lines.iter().zip(&classified) {
+                report.add(c, max_age);
+                emit(line.number, c, args.json, &mut out)?;
             }
-            if lines.is_empty() {
-                break;
-            }
-            let classified = classify_chunk(&rotation, &lines, threads);
-            for (c, n) in classified.iter().zip(&numbers) {
-                emit(*n, c, &mut report, &mut out)?;
-            }
-        }
-    }
+            Ok(())
+        },
+    )
+    .context("reading the cookies")?;
     out.flush()?;
     drop(out);
 
@@ -163,40 +100,42 @@ fn names(list: &KeyList, what: &str) -> Vec<String> {
         .collect()
 }
 
-/// Classifies `lines` on up to `threads` threads, keeping their order.
-fn classify_chunk(rotation: &Rotation, lines: &[String], threads: usize) -> Vec<Classified> {
-    if threads <= 1 || lines.len() < 256 {
-        return lines.iter().map(|l| rotation.classify(l)).collect();
-    }
-    let per = lines.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = lines
-            .chunks(per)
-            .map(|part| {
-                let handle = scope.spawn(move || {
-                    part.iter()
-                        .map(|l| rotation.classify(l))
-                        .collect::<Vec<_>>()
-                });
-                (part.len(), handle)
-            })
-            .collect();
-        let mut all = Vec::with_capacity(lines.len());
-        for (len, handle) in handles {
-            match handle.join() {
-                Ok(part) => all.extend(part),
-                // Classification never panics; should a bug make it, the rows stay aligned.
-                Err(_) => all.extend((0..len).map(|_| Classified {
-                    outcome: crate::core::rotate::Outcome::Malformed,
-                    now: "malformed",
-                    signed_at: None,
-                    key_now: None,
-                    key_next: None,
-                    cookie_name: None,
-                    error: Some("internal error while classifying".into()),
-                })),
-            }
+/// Prints one cookie's row: a JSON object (`--json`) or a line of text.
+fn emit(line_no: usize, c: &Classified, json: bool, out: &mut dyn io::Write) -> io::Result<()> {
+    if json {
+        // Written directly: the row's fields are numbers, fixed labels and an escaped error.
+        write!(
+            out,
+            "{{\"line\":{line_no},\"outcome\":\"{}\",\"now\":\"{}\",\"signed_at\":",
+            c.outcome.label(),
+            c.now
+        )?;
+        write_opt(out, c.signed_at)?;
+        out.write_all(b",\"key_now\":")?;
+        write_opt(out, c.key_now)?;
+        out.write_all(b",\"key_next\":")?;
+        write_opt(out, c.key_next)?;
+        if let Some(e) = &c.error {
+            write!(out, ",\"error\":{}", serde_json::Value::from(e.as_str()))?;
         }
-        all
-    })
+        out.write_all(b"}\n")
+    } else {
+        let when = c
+            .signed_at
+            .map(|t| format!(", signed {}", time::format_utc(t)))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "line {line_no}: {} (now {}{when})",
+            c.outcome.label(),
+            c.now
+        )
+    }
+}
+
+fn write_opt(out: &mut dyn io::Write, v: Option<impl std::fmt::Display>) -> io::Result<()> {
+    match v {
+        Some(v) => write!(out, "{v}"),
+        None => out.write_all(b"null"),
+    }
 }

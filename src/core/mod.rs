@@ -267,11 +267,111 @@ pub struct Inspection {
     pub ties: Vec<&'static str>,
 }
 
+/// Prepared verifiers kept between inspections, so re-inspecting as the user edits a paste does
+/// not derive every key again (Rails: two PBKDF2 runs per stored key). Entries are keyed by the
+/// format, its parameters and a digest of the key list, so a changed key list never meets a stale
+/// entry; the oldest entries are dropped beyond [`VerifierCache::CAPACITY`].
+#[derive(Default)]
+pub struct VerifierCache {
+    entries: std::sync::Mutex<Vec<CacheEntry>>,
+}
+
+type CacheEntry = (
+    &'static str,
+    FormatParams,
+    [u8; 32],
+    std::sync::Arc<dyn Verifier>,
+);
+
+impl VerifierCache {
+    /// Prepared verifiers kept at most.
+    pub const CAPACITY: usize = 16;
+
+    /// Drops every prepared verifier (and the derived keys they hold).
+    pub fn clear(&self) {
+        if let Ok(mut e) = self.entries.lock() {
+            e.clear();
+        }
+    }
+
+    /// Prepared verifiers held now.
+    pub fn len(&self) -> usize {
+        self.entries.lock().map_or(0, |e| e.len())
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn verifier(
+        &self,
+        format: &'static dyn CookieFormat,
+        keys: &[Secret],
+        params: &FormatParams,
+    ) -> Result<std::sync::Arc<dyn Verifier>, ParamError> {
+        use sha2::Digest as _;
+        let mut h = sha2::Sha256::new();
+        for k in keys {
+            h.update((k.expose().len() as u64).to_le_bytes());
+            h.update(k.expose());
+        }
+        let digest: [u8; 32] = h.finalize().into();
+        let id = format.id();
+        if let Ok(entries) = self.entries.lock()
+            && let Some(e) = entries
+                .iter()
+                .find(|e| e.0 == id && e.2 == digest && e.1 == *params)
+        {
+            return Ok(e.3.clone());
+        }
+        let built: std::sync::Arc<dyn Verifier> = format.verifier(keys, params)?.into();
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= Self::CAPACITY {
+                entries.remove(0);
+            }
+            entries.push((id, params.clone(), digest, built.clone()));
+        }
+        Ok(built)
+    }
+}
+
+fn prepared(
+    cache: Option<&VerifierCache>,
+    format: &'static dyn CookieFormat,
+    keys: &[Secret],
+    params: &FormatParams,
+) -> Result<std::sync::Arc<dyn Verifier>, ParamError> {
+    match cache {
+        Some(cache) => cache.verifier(format, keys, params),
+        None => format.verifier(keys, params).map(Into::into),
+    }
+}
+
 /// Parses, detects (unless a format is given), decodes and verifies a paste.
 pub fn inspect(
     text: &str,
     req: &InspectRequest<'_>,
     opts: &VerifyOptions,
+) -> Result<Inspection, ParamError> {
+    inspect_with(text, req, opts, None)
+}
+
+/// [`inspect`], reusing the verifiers `cache` prepared for earlier pastes with the same keys.
+pub fn inspect_cached(
+    text: &str,
+    req: &InspectRequest<'_>,
+    opts: &VerifyOptions,
+    cache: &VerifierCache,
+) -> Result<Inspection, ParamError> {
+    inspect_with(text, req, opts, Some(cache))
+}
+
+fn inspect_with(
+    text: &str,
+    req: &InspectRequest<'_>,
+    opts: &VerifyOptions,
+    cache: Option<&VerifierCache>,
 ) -> Result<Inspection, ParamError> {
     let candidates = input::parse(text);
     let params = req.params.clone();
@@ -279,7 +379,7 @@ pub fn inspect(
         let format =
             format_by_id(id).ok_or_else(|| ParamError(format!("unknown format {id:?}")))?;
         format.check_params(&params)?;
-        let verifier = format.verifier(req.keys, &params)?;
+        let verifier = prepared(cache, format, req.keys, &params)?;
         // Every reading of the paste is tried; the best verdict wins: a key match, then a
         // decodable payload, then the format's cookie name, then input order.
         let mut best: Option<((u8, bool), Inspection)> = None;
@@ -383,7 +483,7 @@ pub fn inspect(
         let Ok(mut decoded) = r.format.decode(&c.value, &p) else {
             continue;
         };
-        let Ok(verifier) = r.format.verifier(req.keys, &p) else {
+        let Ok(verifier) = prepared(cache, r.format, req.keys, &p) else {
             continue;
         };
         let verification = verifier.verify(&decoded, opts);
@@ -464,4 +564,69 @@ pub fn inspect(
         reason: Some(chosen.reason.clone()),
         ties,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_verifier_cache_gives_the_same_answers_and_reuses_prepared_keys() {
+        let keys = [Secret::from_text("k1"), Secret::from_text("k2")];
+        let cookie = format_by_id("flask")
+            .expect("flask")
+            .sign(
+                &serde_json::json!({"u": 1}),
+                &keys[1],
+                &FormatParams::default(),
+                1_700_000_000,
+            )
+            .expect("signs");
+        let opts = VerifyOptions::at(1_700_000_100);
+        let cache = VerifierCache::default();
+        for format in [None, Some("flask")] {
+            let req = InspectRequest {
+                format,
+                keys: &keys,
+                params: FormatParams::default(),
+            };
+            let plain = inspect(&cookie, &req, &opts).expect("inspects");
+            let first = inspect_cached(&cookie, &req, &opts, &cache).expect("inspects");
+            let held = cache.len();
+            assert!(held >= 1);
+            let again = inspect_cached(&cookie, &req, &opts, &cache).expect("inspects");
+            assert_eq!(
+                cache.len(),
+                held,
+                "the second inspection prepared nothing new"
+            );
+            for r in [&first, &again] {
+                assert_eq!(r.verification.key_index, Some(1));
+                assert_eq!(r.verification.verdict, plain.verification.verdict);
+                assert_eq!(r.format, plain.format);
+            }
+        }
+        // Another key list never meets the old list's verifiers.
+        let other = [Secret::from_text("k9")];
+        let req = InspectRequest {
+            format: Some("flask"),
+            keys: &other,
+            params: FormatParams::default(),
+        };
+        let r = inspect_cached(&cookie, &req, &opts, &cache).expect("inspects");
+        assert_eq!(r.verification.key_index, None);
+        assert_eq!(r.verification.verdict.status(), "bad-signature");
+        for _ in 0..VerifierCache::CAPACITY * 2 {
+            let keys = [Secret::from_text(&format!("{}", cache.len()))];
+            let req = InspectRequest {
+                format: Some("flask"),
+                keys: &keys,
+                params: FormatParams::default(),
+            };
+            inspect_cached(&cookie, &req, &opts, &cache).expect("inspects");
+        }
+        assert!(cache.len() <= VerifierCache::CAPACITY);
+        cache.clear();
+        assert!(cache.is_empty());
+    }
 }

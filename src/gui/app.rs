@@ -2,6 +2,8 @@
 //! carries them out against the core and the key store, and caches what the panels show. Decoding
 //! and verification run once per change, never once per frame.
 
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -30,6 +32,50 @@ pub enum Tab {
 pub struct Prefs {
     /// The tab that was open.
     pub tab: Tab,
+}
+
+/// What a file chosen in the native dialog is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileUse {
+    /// A cookie, header, HAR or request to inspect.
+    Inspect,
+    /// A key file, `.env` or settings file to import a key from.
+    ImportKey,
+    /// Cookies for the rotation preview (streamed).
+    RotateCookies,
+    /// A wordlist for the audit.
+    AuditWordlist,
+}
+
+impl FileUse {
+    /// The dialog's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            FileUse::Inspect => "Open a cookie, header or HAR file",
+            FileUse::ImportKey => "Import a key from a file (.env, settings, key file)",
+            FileUse::RotateCookies => "Cookies to check (text, HAR, cookies.txt or CSV)",
+            FileUse::AuditWordlist => "Add a wordlist",
+        }
+    }
+}
+
+/// Asks the user for a file. Runs on a worker thread (a native dialog blocks until answered);
+/// `None` is "cancelled" or "no dialog available".
+pub type FilePicker = Arc<dyn Fn(FileUse) -> Option<PathBuf> + Send + Sync>;
+
+/// Largest file opened in the inspector or dropped on the window (a HAR of a long session is a
+/// few MB).
+pub const MAX_OPEN: u64 = 64 * 1024 * 1024;
+/// Largest key / .env / settings file imported.
+pub const MAX_KEY_FILE: u64 = 1024 * 1024;
+
+/// Reads at most `limit` bytes of a file as text (invalid UTF-8 replaced).
+pub fn read_text_file(path: &Path, limit: u64) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)?;
+    let mut buf = Vec::new();
+    file.take(limit).read_to_end(&mut buf)?;
+    Ok(String::from_utf8_lossy(&buf).into_owned())
 }
 
 /// Which timestamp a re-signed cookie gets.
@@ -73,6 +119,16 @@ pub enum Action {
     Generate { name: String, style: Style },
     /// Import the text in the import box.
     Import { name: String },
+    /// Import the clipboard's text (asks the window for a paste; never shown).
+    ImportFromClipboard,
+    /// Open the native file dialog for this use.
+    PickFile(FileUse),
+    /// A file was chosen (by the dialog, or dropped) for this use.
+    FileChosen(FileUse, PathBuf),
+    /// Move a key one place up in a key set (towards primary).
+    MoveInSet { set: String, index: usize },
+    /// Take a key out of a key set (the key itself stays).
+    RemoveFromSet { set: String, index: usize },
     /// Show a key's secret for a while.
     Reveal(String),
     /// Hide it again.
@@ -161,6 +217,8 @@ pub struct KeysState {
     pub rename_to: String,
     /// A key set name typed to add a key to.
     pub set_name: String,
+    /// The next paste is a key to import (the user asked to import from the clipboard).
+    pub awaiting_paste: bool,
 }
 
 impl Default for KeysState {
@@ -175,6 +233,7 @@ impl Default for KeysState {
             snippet: None,
             rename_to: String::new(),
             set_name: String::new(),
+            awaiting_paste: false,
         }
     }
 }
@@ -218,6 +277,23 @@ pub struct SignetApp {
     pub pending_clear: Option<String>,
     /// The clock (Unix seconds); replaced in tests.
     pub clock: fn() -> i64,
+    /// The file dialog; replaced in tests.
+    pub picker: FilePicker,
+    /// Verifiers prepared for the stored keys (dropped when the keys change).
+    pub verifiers: core::VerifierCache,
+    /// An open file dialog's answer, when it comes.
+    pub file_dialog: Option<mpsc::Receiver<(FileUse, Option<PathBuf>)>>,
+    /// The window must ask the system for the clipboard's text (a paste event follows).
+    pub pending_paste: bool,
+}
+
+/// The native dialog (XDG desktop portal). Without a portal it returns `None` at once.
+pub fn native_picker() -> FilePicker {
+    Arc::new(|purpose: FileUse| {
+        rfd::FileDialog::new()
+            .set_title(purpose.title())
+            .pick_file()
+    })
 }
 
 fn system_clock() -> i64 {
@@ -313,6 +389,10 @@ impl SignetApp {
             pending_copy: None,
             pending_clear: None,
             clock: system_clock,
+            picker: native_picker(),
+            verifiers: core::VerifierCache::default(),
+            file_dialog: None,
+            pending_paste: false,
         };
         app.reload_keys();
         app
@@ -390,6 +470,8 @@ impl SignetApp {
 
     /// Re-reads the key list and secrets from the store.
     pub fn reload_keys(&mut self) {
+        // Derived keys of the old list go with it.
+        self.verifiers.clear();
         match self.store.index() {
             Ok(index) => {
                 self.keys = index.keys;
@@ -493,36 +575,37 @@ impl SignetApp {
                 }
             }
             Action::Import { name } => {
-                let name = name.trim().to_string();
-                let text = std::mem::take(&mut self.keys_state.import_text);
-                let parsed = import::parse(&text, None);
-                drop(zeroize::Zeroizing::new(text));
-                match parsed {
-                    import::Parsed::One(secret, style, from) => {
-                        match self.store.add(
-                            &name,
-                            &secret,
-                            style.unwrap_or(Style::Imported),
-                            "",
-                            (self.clock)(),
-                        ) {
-                            Ok(meta) => {
-                                self.info(format!(
-                                    "Imported {} from {from} ({}).",
-                                    meta.name, meta.fingerprint
-                                ));
-                                self.keys_state.import_name.clear();
+                let text =
+                    zeroize::Zeroizing::new(std::mem::take(&mut self.keys_state.import_text));
+                self.import_key(&name, &text, "the pasted text");
+            }
+            Action::ImportFromClipboard => {
+                self.keys_state.awaiting_paste = true;
+                self.pending_paste = true;
+            }
+            Action::PickFile(purpose) => self.pick_file(purpose),
+            Action::FileChosen(purpose, path) => self.open_file(purpose, &path),
+            Action::MoveInSet { set, index } => {
+                let mut members = self.set_members(&set);
+                if index > 0 && index < members.len() {
+                    members.swap(index - 1, index);
+                    self.redefine_set(&set, &members);
+                }
+            }
+            Action::RemoveFromSet { set, index } => {
+                let mut members = self.set_members(&set);
+                if index < members.len() {
+                    let key = members.remove(index);
+                    if members.is_empty() {
+                        match self.store.remove_set(&set) {
+                            Ok(()) => {
+                                self.info(format!("Removed {key} from {set}; the set is gone."));
                                 self.after_keys_changed();
                             }
                             Err(e) => self.error(e.to_string()),
                         }
-                    }
-                    import::Parsed::Several(vars) => self.error(format!(
-                        "The text assigns several keys ({}): paste just one.",
-                        vars.join(", ")
-                    )),
-                    import::Parsed::Nothing(why) => {
-                        self.error(format!("Nothing to import: {why}."))
+                    } else {
+                        self.redefine_set(&set, &members);
                     }
                 }
             }
@@ -605,6 +688,155 @@ impl SignetApp {
         }
     }
 
+    /// Stores a key from pasted text, a file's or the clipboard's (key material or a `.env` /
+    /// settings text); `from` names where it came from in the notice.
+    pub fn import_key(&mut self, name: &str, text: &str, from: &str) {
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            self.error("Type a name for the imported key first.");
+            return;
+        }
+        match import::parse(text, None) {
+            import::Parsed::One(secret, style, found) => {
+                match self.store.add(
+                    &name,
+                    &secret,
+                    style.unwrap_or(Style::Imported),
+                    "",
+                    (self.clock)(),
+                ) {
+                    Ok(meta) => {
+                        self.info(format!(
+                            "Imported {} from {from} ({found}, {}).",
+                            meta.name, meta.fingerprint
+                        ));
+                        self.keys_state.import_name.clear();
+                        self.after_keys_changed();
+                    }
+                    Err(e) => self.error(e.to_string()),
+                }
+            }
+            import::Parsed::Several(vars) => self.error(format!(
+                "{from} assigns several keys ({}): import just one.",
+                vars.join(", ")
+            )),
+            import::Parsed::Nothing(why) => self.error(format!("Nothing to import: {why}.")),
+        }
+    }
+
+    /// Opens the file dialog on a worker thread (it blocks until the user answers).
+    fn pick_file(&mut self, purpose: FileUse) {
+        if self.file_dialog.is_some() {
+            return;
+        }
+        let (tx, rx) = mpsc::channel();
+        let picker = self.picker.clone();
+        let spawned = std::thread::Builder::new()
+            .name("signet-file-dialog".into())
+            .spawn(move || {
+                let _ = tx.send((purpose, picker(purpose)));
+            });
+        match spawned {
+            Ok(_) => self.file_dialog = Some(rx),
+            Err(e) => self.error(format!("could not open the file dialog: {e}")),
+        }
+    }
+
+    /// Collects the file dialog's answer. Returns whether it is still open.
+    pub fn poll_file_dialog(&mut self) -> bool {
+        let Some(rx) = &self.file_dialog else {
+            return false;
+        };
+        match rx.try_recv() {
+            Ok((purpose, path)) => {
+                self.file_dialog = None;
+                if let Some(path) = path {
+                    self.open_file(purpose, &path);
+                }
+                false
+            }
+            Err(mpsc::TryRecvError::Empty) => true,
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.file_dialog = None;
+                false
+            }
+        }
+    }
+
+    /// Uses a chosen file.
+    pub fn open_file(&mut self, purpose: FileUse, path: &Path) {
+        let shown = path.display().to_string();
+        match purpose {
+            FileUse::Inspect => match read_text_file(path, MAX_OPEN) {
+                Ok(text) => {
+                    self.prefs.tab = Tab::Inspect;
+                    self.inspect.input = text;
+                    self.apply(Action::InputChanged);
+                }
+                Err(e) => self.error(format!("cannot read {shown}: {e}")),
+            },
+            FileUse::ImportKey => {
+                use std::io::Read as _;
+                let read = std::fs::File::open(path).and_then(|f| {
+                    let mut buf = zeroize::Zeroizing::new(Vec::new());
+                    f.take(MAX_KEY_FILE + 1).read_to_end(&mut buf)?;
+                    Ok(buf)
+                });
+                match read {
+                    Ok(bytes) if bytes.len() as u64 > MAX_KEY_FILE => {
+                        self.error(format!("{shown} is over 1 MiB: not a key file."));
+                    }
+                    Ok(bytes) => match std::str::from_utf8(&bytes) {
+                        Ok(text) => {
+                            if self.keys_state.import_name.trim().is_empty() {
+                                self.keys_state.import_name = path
+                                    .file_stem()
+                                    .map(|s| s.to_string_lossy().trim_start_matches('.').to_string())
+                                    .filter(|s| !s.is_empty())
+                                    .unwrap_or_else(|| "imported".into());
+                            }
+                            let name = self.keys_state.import_name.clone();
+                            self.import_key(&name, text, &shown);
+                        }
+                        Err(_) => self.error(format!(
+                            "{shown} is not text: import a binary key with `signet keys import --hex` or as base64."
+                        )),
+                    },
+                    Err(e) => self.error(format!("cannot read {shown}: {e}")),
+                }
+            }
+            FileUse::RotateCookies => match std::fs::metadata(path) {
+                Ok(m) if m.is_file() => {
+                    self.prefs.tab = Tab::Rotate;
+                    self.rotate.file = Some(path.to_path_buf());
+                }
+                Ok(_) => self.error(format!("{shown} is not a file.")),
+                Err(e) => self.error(format!("cannot read {shown}: {e}")),
+            },
+            FileUse::AuditWordlist => {
+                let list = &mut self.audit.wordlists;
+                if !list.is_empty() && !list.ends_with('\n') {
+                    list.push('\n');
+                }
+                list.push_str(&shown);
+                list.push('\n');
+            }
+        }
+    }
+
+    fn redefine_set(&mut self, set: &str, members: &[String]) {
+        match self.store.define_set(set, members) {
+            Ok(_) => {
+                self.info(format!(
+                    "{set}: primary {}",
+                    members.join(", then fallback ")
+                ));
+                self.after_keys_changed();
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
     /// The stored keys of a set, by name, primary first.
     pub fn set_members(&self, set: &str) -> Vec<String> {
         self.sets
@@ -640,6 +872,7 @@ impl SignetApp {
         use super::audit::AuditAction as A;
         match action {
             A::UseInspected => self.audit.cookie = self.inspect.input.clone(),
+            A::AddWordlist => self.pick_file(FileUse::AuditWordlist),
             A::Run => {
                 if let Err(e) = self.audit.start((self.clock)()) {
                     self.error(e);
@@ -754,11 +987,16 @@ impl SignetApp {
                 let current_names = self.set_members(&set);
                 let current = self.secrets_of(&current_names);
                 let proposed = self.secrets_of(&self.rotate.proposed);
+                let source = match &self.rotate.file {
+                    Some(path) => super::rotate::Source::File(path.clone()),
+                    None => super::rotate::Source::Text(self.rotate.batch.as_str().into()),
+                };
                 match super::rotate::start(
                     self.rotate.format,
                     current,
                     proposed,
-                    &self.rotate.batch,
+                    source,
+                    &self.rotate.csv_column,
                     (self.clock)(),
                     (current_names, self.rotate.proposed.clone()),
                 ) {
@@ -766,13 +1004,48 @@ impl SignetApp {
                         self.rotate.job = Some(job);
                         self.rotate.result = None;
                         self.rotate.selected = None;
+                        self.rotate.selected_inspection = None;
                     }
                     Err(e) => self.error(e),
                 }
             }
             R::Cancel => {
                 if let Some(job) = &self.rotate.job {
-                    job.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                    job.progress
+                        .cancel
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            R::PickFile => self.pick_file(FileUse::RotateCookies),
+            R::ClearFile => self.rotate.file = None,
+            R::Select(i) => {
+                let Some(result) = &self.rotate.result else {
+                    return;
+                };
+                let Some(row) = result.rows.get(i) else {
+                    return;
+                };
+                let text = super::rotate::row_text(result, row);
+                let mut names = self
+                    .rotate
+                    .current_set
+                    .as_deref()
+                    .map(|s| self.set_members(s))
+                    .unwrap_or_default();
+                names.extend(self.rotate.proposed.iter().cloned());
+                let keys = self.secrets_of(&names);
+                match text {
+                    Ok(text) => {
+                        let req = InspectRequest {
+                            format: Some(self.rotate.format),
+                            keys: &keys,
+                            params: FormatParams::default(),
+                        };
+                        self.rotate.selected_inspection =
+                            core::inspect(&text, &req, &VerifyOptions::at((self.clock)())).ok();
+                        self.rotate.selected = Some(i);
+                    }
+                    Err(e) => self.error(e),
                 }
             }
             R::Export { json } => {
@@ -824,8 +1097,8 @@ impl SignetApp {
                 self.error(e);
                 false
             }
-            Err(std::sync::mpsc::TryRecvError::Empty) => true,
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+            Err(mpsc::TryRecvError::Empty) => true,
+            Err(mpsc::TryRecvError::Disconnected) => {
                 self.rotate.job = None;
                 self.error("the rotation job stopped unexpectedly");
                 false
@@ -853,7 +1126,7 @@ impl SignetApp {
             params: FormatParams::default(),
         };
         let opts = VerifyOptions::at((self.clock)());
-        self.inspect.result = core::inspect(text, &req, &opts).ok();
+        self.inspect.result = core::inspect_cached(text, &req, &opts, &self.verifiers).ok();
         // The editor starts from the decoded payload and the key that verified it.
         let decoded = self
             .inspect

@@ -73,6 +73,8 @@ pub enum AuditAction {
     ToggleReveal,
     /// Copy the found key (cleared from the clipboard again after 30 s).
     CopyFound,
+    /// Add a wordlist through the native file dialog.
+    AddWordlist,
 }
 
 impl AuditState {
@@ -190,8 +192,17 @@ pub fn audit_ui(ui: &mut Ui, st: &mut AuditState, has_inspected: bool, out: &mut
             .font(egui::TextStyle::Monospace),
     )
     .labelled_by(cookie_label.inner);
-    let lists_label =
-        ui.label("Wordlists: one path per line (each line of a list is a candidate, any bytes)");
+    let lists_label = ui
+        .horizontal(|ui| {
+            let label = ui.label(
+                "Wordlists: one path per line (each line of a list is a candidate, any bytes)",
+            );
+            if ui.small_button("Add a wordlist…").clicked() {
+                out.push(AuditAction::AddWordlist);
+            }
+            label
+        })
+        .inner;
     ui.add(
         egui::TextEdit::multiline(&mut st.wordlists)
             .id_salt("audit-wordlists")

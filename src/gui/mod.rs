@@ -25,9 +25,6 @@ pub struct RunOptions {
     pub tab: Option<Tab>,
 }
 
-/// Largest file accepted by drag and drop (a HAR of a long session is a few MB).
-const MAX_DROP: u64 = 64 * 1024 * 1024;
-
 impl SignetApp {
     /// One frame: input handling, panels, then the actions they asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
@@ -79,11 +76,16 @@ impl SignetApp {
         if let Some(text) = self.pending_copy.take() {
             ctx.copy_text(text);
         }
+        if std::mem::take(&mut self.pending_paste) {
+            // The system answers with a paste event next frame (see `global_input`).
+            ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste);
+        }
         if let Some(copied) = self.pending_clear.take() {
             clear_clipboard_if_still(&copied);
         }
         let auditing = self.poll_audit();
-        if self.poll_rotation() || auditing {
+        let choosing = self.poll_file_dialog();
+        if self.poll_rotation() || auditing || choosing {
             // A job is running: refresh its progress bar a few times a second.
             ctx.request_repaint_after(Duration::from_millis(100));
         }
@@ -99,7 +101,8 @@ impl SignetApp {
         if self.keys_state.revealed.is_some() && !ctx.input(|i| i.focused) {
             actions.push(Action::Hide);
         }
-        let typing = ctx.memory(|m| m.focused().is_some());
+        let awaiting = self.keys_state.awaiting_paste;
+        let typing = ctx.memory(|m| m.focused().is_some()) && !awaiting;
         let (pasted, dropped, tab1, tab2, tab3, tab4, copy) = ctx.input(|i| {
             let pasted = i.events.iter().find_map(|e| match e {
                 egui::Event::Paste(text) if !typing => Some(text.clone()),
@@ -116,6 +119,14 @@ impl SignetApp {
             )
         });
         if let Some(text) = pasted {
+            if awaiting {
+                // "Import from clipboard": the text goes straight to the store, never on screen.
+                self.keys_state.awaiting_paste = false;
+                let text = zeroize::Zeroizing::new(text);
+                let name = self.keys_state.import_name.clone();
+                self.import_key(&name, &text, "the clipboard");
+                return;
+            }
             if self.prefs.tab == Tab::Rotate {
                 self.rotate.batch.push_str(&text);
                 self.rotate.batch.push('\n');
@@ -128,6 +139,14 @@ impl SignetApp {
             }
         }
         for file in dropped {
+            // A file dropped on the Rotate tab is streamed from disk, however large.
+            if self.prefs.tab == Tab::Rotate && file.path().is_file() {
+                actions.push(Action::FileChosen(
+                    app::FileUse::RotateCookies,
+                    file.path().to_path_buf(),
+                ));
+                continue;
+            }
             let text = read_dropped(file.path()).or_else(|| {
                 file.bytes()
                     .ok()
@@ -166,11 +185,7 @@ impl SignetApp {
 }
 
 fn read_dropped(path: &std::path::Path) -> Option<String> {
-    use std::io::Read as _;
-    let file = std::fs::File::open(path).ok()?;
-    let mut buf = Vec::new();
-    file.take(MAX_DROP).read_to_end(&mut buf).ok()?;
-    Some(String::from_utf8_lossy(&buf).into_owned())
+    app::read_text_file(path, app::MAX_OPEN).ok()
 }
 
 /// Clears the clipboard if it still holds `copied` (the user may have copied something else since).

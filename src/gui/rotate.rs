@@ -1,38 +1,83 @@
 //! The Rotate tab: state, the background classification job, and its drawing. Classification runs
-//! on a worker thread (every core, in chunks) with progress and cancel; the UI thread only polls.
+//! on a worker thread ([`crate::jobs::rotate`]: streamed, every core, in chunks) with progress and
+//! cancel; the UI thread only polls. A file is streamed from disk, never loaded as one string.
 
+use std::io::{BufRead as _, BufReader, Read as _, Seek as _};
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::time::Instant;
 
 use egui::{Color32, RichText, Ui};
+use egui_extras::{Column as TableColumn, TableBuilder};
+use egui_plot::{Bar, BarChart, Plot};
 
 use crate::core::rotate::{Classified, Outcome, Report, Rotation};
-use crate::core::{FORMATS, FormatParams, Secret, VerifyOptions, input, time};
+use crate::core::{FORMATS, FormatParams, Inspection, Secret, VerifyOptions, time};
+use crate::jobs::rotate::{self as job, Column, Progress};
+
+/// Rows whose text is longer than this keep only a preview when read from a file (the full
+/// line is read again from the file when the row is selected).
+const PREVIEW: usize = 96;
+
+/// Where the cookies come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// The pasted text.
+    Text(Arc<str>),
+    /// A file, streamed.
+    File(PathBuf),
+}
 
 /// A running classification.
 pub struct Job {
-    /// Cookies classified so far.
-    pub done: Arc<AtomicUsize>,
-    /// Cookies in the batch.
-    pub total: usize,
-    /// Set to stop early.
-    pub cancel: Arc<AtomicBool>,
+    /// Counters and the cancel switch.
+    pub progress: Arc<Progress>,
+    /// Bytes in the input.
+    pub total_bytes: u64,
     /// When it started.
     pub started: Instant,
     /// The answer, once finished.
     pub rx: mpsc::Receiver<Result<RotateResult, String>>,
 }
 
+/// One classified cookie, as the table shows it.
+pub struct Row {
+    /// Its line in the input (or its position in a HAR file / record in a CSV file).
+    pub line: usize,
+    /// Byte offset of its line in the input.
+    pub offset: u64,
+    /// Its text (a preview when `truncated`).
+    pub text: String,
+    /// Whether `text` is only the start of the line.
+    pub truncated: bool,
+    /// The classification.
+    pub class: Classified,
+}
+
 /// A finished classification.
 pub struct RotateResult {
-    /// (line, input text, classification), in input order.
-    pub rows: Vec<(usize, String, Classified)>,
+    /// The rows, in input order.
+    pub rows: Vec<Row>,
     /// The answers.
     pub report: Report,
     /// Whether it was cancelled before the end.
     pub cancelled: bool,
+    /// Where the cookies came from.
+    pub source: Source,
+}
+
+/// How the table is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    /// Input order.
+    #[default]
+    Line,
+    /// By outcome, then input order.
+    Outcome,
+    /// By signed-at (unknown last), then input order.
+    SignedAt,
 }
 
 /// The tab's state.
@@ -45,14 +90,22 @@ pub struct RotateState {
     pub proposed: Vec<String>,
     /// Pasted cookies, one per line (or a HAR file's text).
     pub batch: String,
+    /// A file to stream instead of the pasted text.
+    pub file: Option<PathBuf>,
+    /// Read the input as CSV and take this column (empty: not CSV).
+    pub csv_column: String,
     /// The running job.
     pub job: Option<Job>,
     /// The last result.
     pub result: Option<RotateResult>,
     /// Show only rows with this outcome label.
     pub filter: Option<String>,
+    /// The table's order, and whether it is descending.
+    pub sort: (SortBy, bool),
     /// The selected row (index into `result.rows`).
     pub selected: Option<usize>,
+    /// The selected row inspected (payload shown under the table).
+    pub selected_inspection: Option<Inspection>,
 }
 
 impl Default for RotateState {
@@ -62,10 +115,14 @@ impl Default for RotateState {
             current_set: None,
             proposed: Vec::new(),
             batch: String::new(),
+            file: None,
+            csv_column: String::new(),
             job: None,
             result: None,
             filter: None,
+            sort: (SortBy::Line, false),
             selected: None,
+            selected_inspection: None,
         }
     }
 }
@@ -83,10 +140,16 @@ pub enum RotateAction {
     RemoveProposed(usize),
     /// Move a proposed key up one place.
     MoveUp(usize),
+    /// Choose a file of cookies in the native dialog.
+    PickFile,
+    /// Go back to the pasted text.
+    ClearFile,
     /// Classify the batch.
     Run,
     /// Stop the running job.
     Cancel,
+    /// Select a row (index into the result's rows) and show its payload.
+    Select(usize),
     /// Store the proposal as the current set.
     Apply,
     /// Copy the report (one row per cookie) as CSV or JSON lines.
@@ -105,7 +168,7 @@ pub fn export(result: &RotateResult, json: bool) -> String {
     }
     let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
     let idx = |v: Option<usize>| v.map(|n| n.to_string()).unwrap_or_default();
-    for (line, _, c) in &result.rows {
+    for Row { line, class: c, .. } in &result.rows {
         if json {
             let v = serde_json::json!({
                 "line": line, "outcome": c.outcome.label(), "now": c.now,
@@ -127,12 +190,13 @@ pub fn export(result: &RotateResult, json: bool) -> String {
     out
 }
 
-/// Starts classifying `batch` on a worker thread.
+/// Starts classifying `source` on a worker thread.
 pub fn start(
     format: &'static str,
     current: Vec<Secret>,
     proposed: Vec<Secret>,
-    batch: &str,
+    source: Source,
+    csv_column: &str,
     now: i64,
     names: (Vec<String>, Vec<String>),
 ) -> Result<Job, String> {
@@ -144,87 +208,94 @@ pub fn start(
         VerifyOptions::at(now),
     )
     .map_err(|e| e.0)?;
-    // A HAR file or a header with several cookies: one row per cookie; otherwise one per line.
-    let trimmed = batch.trim_start();
-    let lines: Vec<(usize, String)> = if trimmed.starts_with('{') {
-        input::parse(trimmed)
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| {
-                (
-                    i + 1,
-                    match c.name {
-                        Some(n) => format!("{n}={}", c.value),
-                        None => c.value,
-                    },
-                )
-            })
-            .collect()
-    } else {
-        batch
-            .lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.trim().to_string()))
-            .filter(|(_, l)| !l.is_empty() && (!l.starts_with('#') || l.starts_with("#HttpOnly_")))
-            .collect()
+    let opts = job::Options {
+        csv_column: match csv_column.trim() {
+            "" => None,
+            c => Some(Column::parse(c)?),
+        },
+        ..job::Options::default()
     };
-    let done = Arc::new(AtomicUsize::new(0));
-    let cancel = Arc::new(AtomicBool::new(false));
+    let (reader, total_bytes): (Box<dyn std::io::BufRead + Send>, u64) = match &source {
+        Source::Text(text) => (
+            Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
+            text.len() as u64,
+        ),
+        Source::File(path) => {
+            let file = std::fs::File::open(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+            (Box::new(BufReader::with_capacity(1 << 20, file)), size)
+        }
+    };
+    // Pasted text is in memory anyway; a file's long lines keep a preview (read again on select).
+    let keep_full = matches!(source, Source::Text(_));
+    let progress = Arc::new(Progress::default());
     let (tx, rx) = mpsc::channel();
-    let total = lines.len();
-    let (d, c) = (done.clone(), cancel.clone());
+    let p = progress.clone();
     std::thread::Builder::new()
         .name("signet-rotate".into())
         .spawn(move || {
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let mut rows = Vec::with_capacity(lines.len());
-            let mut cancelled = false;
-            for chunk in lines.chunks(4096) {
-                if c.load(Ordering::Relaxed) {
-                    cancelled = true;
-                    break;
-                }
-                let per = chunk.len().div_ceil(threads).max(1);
-                let classified: Vec<Classified> = std::thread::scope(|scope| {
-                    let parts: Vec<_> = chunk
-                        .chunks(per)
-                        .map(|part| {
-                            scope.spawn(|| {
-                                part.iter()
-                                    .map(|(_, l)| rotation.classify(l))
-                                    .collect::<Vec<_>>()
-                            })
-                        })
-                        .collect();
-                    parts
-                        .into_iter()
-                        .flat_map(|p| p.join().unwrap_or_default())
-                        .collect()
-                });
-                for ((n, line), cl) in chunk.iter().zip(classified) {
-                    rows.push((*n, line.clone(), cl));
-                }
-                d.fetch_add(chunk.len(), Ordering::Relaxed);
-            }
+            let mut rows = Vec::new();
             let mut report = Report::new();
-            for (_, _, cl) in &rows {
-                report.add(cl, rotation.max_age_secs());
-            }
-            report.conclude(&rotation, &names.0, &names.1);
-            let _ = tx.send(Ok(RotateResult {
-                rows,
-                report,
-                cancelled,
-            }));
+            let max_age = rotation.max_age_secs();
+            let run = job::run(&rotation, reader, &opts, &p, |lines, classified| {
+                for (l, class) in lines.into_iter().zip(classified) {
+                    report.add(&class, max_age);
+                    // A HAR or CSV cookie has no line of its own to read again: kept whole.
+                    let truncated = !keep_full && l.offset.is_some() && l.text.len() > PREVIEW;
+                    let text = if truncated {
+                        l.text.chars().take(PREVIEW).collect()
+                    } else {
+                        l.text
+                    };
+                    rows.push(Row {
+                        line: l.number,
+                        offset: l.offset.unwrap_or(0),
+                        text,
+                        truncated,
+                        class,
+                    });
+                }
+                Ok(())
+            });
+            let answer = run.map_err(|e| e.to_string()).map(|cancelled| {
+                report.conclude(&rotation, &names.0, &names.1);
+                RotateResult {
+                    rows,
+                    report,
+                    cancelled,
+                    source,
+                }
+            });
+            let _ = tx.send(answer);
         })
         .map_err(|e| format!("could not start the worker: {e}"))?;
     Ok(Job {
-        done,
-        total,
-        cancel,
+        progress,
+        total_bytes,
         started: Instant::now(),
         rx,
     })
+}
+
+/// The whole text of a row: kept, or read again from its file.
+pub fn row_text(result: &RotateResult, row: &Row) -> Result<String, String> {
+    if !row.truncated {
+        return Ok(row.text.clone());
+    }
+    let Source::File(path) = &result.source else {
+        return Ok(row.text.clone());
+    };
+    let mut file =
+        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    file.seek(std::io::SeekFrom::Start(row.offset))
+        .map_err(|e| e.to_string())?;
+    let mut line = Vec::new();
+    BufReader::new(file)
+        .take(crate::core::input::MAX_INPUT as u64)
+        .read_until(b'\n', &mut line)
+        .map_err(|e| e.to_string())?;
+    Ok(String::from_utf8_lossy(&line).trim().to_string())
 }
 
 fn outcome_color(o: Outcome) -> Color32 {
@@ -304,50 +375,80 @@ pub fn rotate_ui(
             actions.push(RotateAction::NewPrimary);
         }
     });
-    let label = ui
-        .label("Cookies to check: one per line (any form the inspector takes), or drop a HAR file");
-    egui::ScrollArea::vertical()
-        .id_salt("rotate-batch")
-        .max_height(110.0)
-        .show(ui, |ui| {
-            ui.add(
-                egui::TextEdit::multiline(&mut st.batch)
-                    .font(egui::TextStyle::Monospace)
-                    .desired_rows(4)
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(label.id);
+    ui.horizontal(|ui| {
+        if ui
+            .button("Load cookies from a file…")
+            .on_hover_text("A text file, HAR, cookies.txt or CSV; streamed, never loaded whole")
+            .clicked()
+        {
+            actions.push(RotateAction::PickFile);
+        }
+        let csv_label = ui.label("CSV column");
+        ui.add(
+            egui::TextEdit::singleline(&mut st.csv_column)
+                .desired_width(90.0)
+                .hint_text("name or number"),
+        )
+        .labelled_by(csv_label.id)
+        .on_hover_text("Leave empty unless the input is CSV");
+    });
+    if let Some(path) = &st.file {
+        ui.horizontal(|ui| {
+            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            ui.label(format!(
+                "Cookies from {} ({})",
+                path.display(),
+                human_bytes(size)
+            ));
+            if ui.small_button("Use pasted text instead").clicked() {
+                actions.push(RotateAction::ClearFile);
+            }
         });
+    } else {
+        let label = ui.label(
+            "Cookies to check: one per line (any form the inspector takes), or drop a HAR file",
+        );
+        egui::ScrollArea::vertical()
+            .id_salt("rotate-batch")
+            .max_height(110.0)
+            .show(ui, |ui| {
+                ui.add(
+                    egui::TextEdit::multiline(&mut st.batch)
+                        .font(egui::TextStyle::Monospace)
+                        .desired_rows(4)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+            });
+    }
     ui.horizontal(|ui| match &st.job {
         Some(job) => {
-            let done = job.done.load(Ordering::Relaxed);
-            let frac = if job.total == 0 {
-                1.0
+            let done = job.progress.done.load(Ordering::Relaxed);
+            let read = job.progress.bytes.load(Ordering::Relaxed);
+            let frac = if job.total_bytes == 0 {
+                0.0
             } else {
-                done as f32 / job.total as f32
+                (read as f64 / job.total_bytes as f64).min(1.0)
             };
-            let secs = job.started.elapsed().as_secs_f32().max(0.001);
-            let rate = done as f32 / secs;
-            let eta = if rate > 0.0 {
-                (job.total - done.min(job.total)) as f32 / rate
+            let secs = job.started.elapsed().as_secs_f64().max(0.001);
+            let rate = done as f64 / secs;
+            let eta = if frac > 0.0 {
+                secs * (1.0 - frac) / frac
             } else {
                 0.0
             };
             ui.add(
-                egui::ProgressBar::new(frac)
-                    .desired_width(260.0)
-                    .text(format!(
-                        "{done} / {} · {rate:.0}/s · {eta:.0} s left",
-                        job.total
-                    )),
+                egui::ProgressBar::new(frac as f32)
+                    .desired_width(320.0)
+                    .text(format!("{done} cookies · {rate:.0}/s · {eta:.0} s left")),
             );
             if ui.button("Cancel").clicked() {
                 actions.push(RotateAction::Cancel);
             }
         }
         None => {
-            let ready =
-                !st.proposed.is_empty() && st.current_set.is_some() && !st.batch.trim().is_empty();
+            let has_input = st.file.is_some() || !st.batch.trim().is_empty();
+            let ready = !st.proposed.is_empty() && st.current_set.is_some() && has_input;
             if ui
                 .add_enabled(ready, egui::Button::new("Preview rotation"))
                 .clicked()
@@ -384,25 +485,31 @@ pub fn rotate_ui(
             "Cancelled: the figures cover the cookies classified before that.",
         );
     }
-    // The summary: one bar per outcome, click to filter.
-    let total = result.report.total.max(1) as f32;
-    for (outcome, n) in &result.report.counts {
-        ui.horizontal(|ui| {
+    // The summary: a bar per outcome (egui_plot), and a button per outcome to filter the table.
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Show:");
+        if ui
+            .add(egui::Button::selectable(st.filter.is_none(), "all"))
+            .clicked()
+        {
+            st.filter = None;
+            st.selected = None;
+        }
+        for (outcome, n) in &result.report.counts {
             let label = outcome.label();
             let selected = st.filter.as_deref() == Some(label.as_str());
-            let button =
-                egui::Button::selectable(selected, label.as_str()).min_size(egui::vec2(130.0, 0.0));
-            if ui.add(button).on_hover_text("Show only these").clicked() {
+            let text = RichText::new(format!("{label} {n}")).color(outcome_color(*outcome));
+            if ui
+                .add(egui::Button::selectable(selected, text))
+                .on_hover_text("Show only these")
+                .clicked()
+            {
                 st.filter = if selected { None } else { Some(label.clone()) };
                 st.selected = None;
             }
-            let width = 300.0 * *n as f32 / total;
-            let (rect, _) =
-                ui.allocate_exact_size(egui::vec2(width.max(2.0), 12.0), egui::Sense::hover());
-            ui.painter().rect_filled(rect, 2.0, outcome_color(*outcome));
-            ui.label(format!("{n}"));
-        });
-    }
+        }
+    });
+    summary_plot(ui, &result.report);
     timeline_ui(ui, &result.rows);
     for f in &result.report.findings {
         let warn = f.starts_with("Warning");
@@ -413,56 +520,185 @@ pub fn rotate_ui(
         }
     }
     ui.separator();
-    let rows: Vec<usize> = result
+    let mut rows: Vec<usize> = result
         .rows
         .iter()
         .enumerate()
-        .filter(|(_, (_, _, c))| st.filter.as_ref().is_none_or(|f| c.outcome.label() == *f))
+        .filter(|(_, r)| {
+            st.filter
+                .as_ref()
+                .is_none_or(|f| r.class.outcome.label() == *f)
+        })
         .map(|(i, _)| i)
         .collect();
+    let (by, descending) = st.sort;
+    match by {
+        SortBy::Line => {}
+        SortBy::Outcome => rows.sort_by_key(|&i| result.rows[i].class.outcome),
+        SortBy::SignedAt => {
+            rows.sort_by_key(|&i| result.rows[i].class.signed_at.unwrap_or(i64::MAX))
+        }
+    }
+    if descending {
+        rows.reverse();
+    }
     ui.label(format!(
         "{} cookie{} shown",
         rows.len(),
         if rows.len() == 1 { "" } else { "s" }
     ));
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
-    // Virtualised: only visible rows are laid out, however large the batch.
-    egui::ScrollArea::vertical()
+    let mut clicked = None;
+    // Virtualised: only the visible rows are laid out, however large the batch.
+    TableBuilder::new(ui)
         .id_salt("rotate-rows")
-        .max_height(260.0)
-        .show_rows(ui, row_height, rows.len(), |ui, range| {
-            for &i in &rows[range] {
-                let (line, text, c) = &result.rows[i];
-                let when = c
-                    .signed_at
-                    .map(time::format_utc)
-                    .unwrap_or_else(|| "-".into());
-                let label = format!(
-                    "{line:>6}  {:<18} now {:<14} {when}  {}",
-                    c.outcome.label(),
-                    c.now,
-                    text.chars().take(60).collect::<String>()
-                );
-                if ui
-                    .selectable_label(
-                        st.selected == Some(i),
-                        RichText::new(label)
-                            .monospace()
-                            .color(outcome_color(c.outcome)),
-                    )
-                    .clicked()
-                {
-                    st.selected = Some(i);
-                }
+        .striped(true)
+        .sense(egui::Sense::click())
+        .max_scroll_height(280.0)
+        .column(TableColumn::exact(70.0))
+        .column(TableColumn::exact(150.0))
+        .column(TableColumn::exact(120.0))
+        .column(TableColumn::exact(170.0))
+        .column(TableColumn::remainder().clip(true))
+        .header(row_height + 2.0, |mut header| {
+            for (title, key) in [
+                ("Line", Some(SortBy::Line)),
+                ("Outcome", Some(SortBy::Outcome)),
+                ("Now", None),
+                ("Signed at", Some(SortBy::SignedAt)),
+                ("Cookie", None),
+            ] {
+                header.col(|ui| match key {
+                    Some(key) => {
+                        let arrow = match st.sort {
+                            (k, false) if k == key => " (asc)",
+                            (k, true) if k == key => " (desc)",
+                            _ => "",
+                        };
+                        if ui
+                            .add(
+                                egui::Button::new(
+                                    RichText::new(format!("{title}{arrow}")).strong(),
+                                )
+                                .frame(false),
+                            )
+                            .on_hover_text(format!("Sort by {}", title.to_lowercase()))
+                            .clicked()
+                        {
+                            st.sort = (key, st.sort.0 == key && !st.sort.1);
+                        }
+                    }
+                    None => {
+                        ui.strong(title);
+                    }
+                });
             }
+        })
+        .body(|body| {
+            body.rows(row_height, rows.len(), |mut row| {
+                let i = rows[row.index()];
+                let r = &result.rows[i];
+                row.set_selected(st.selected == Some(i));
+                let color = outcome_color(r.class.outcome);
+                row.col(|ui| {
+                    // A button, so keyboards and screen readers can select the row too.
+                    let line = RichText::new(r.line.to_string()).monospace();
+                    if ui
+                        .add(egui::Button::selectable(st.selected == Some(i), line))
+                        .on_hover_text("Show this cookie's payload")
+                        .clicked()
+                    {
+                        clicked = Some(i);
+                    }
+                });
+                row.col(|ui| {
+                    ui.label(RichText::new(r.class.outcome.label()).color(color));
+                });
+                row.col(|ui| {
+                    ui.label(r.class.now);
+                });
+                row.col(|ui| {
+                    ui.label(
+                        r.class
+                            .signed_at
+                            .map(time::format_utc)
+                            .unwrap_or_else(|| "-".into()),
+                    );
+                });
+                row.col(|ui| {
+                    let text = if r.truncated {
+                        format!("{}…", r.text)
+                    } else {
+                        r.text.clone()
+                    };
+                    ui.add(egui::Label::new(RichText::new(text).monospace()).truncate());
+                });
+                if row.response().clicked() {
+                    clicked = Some(i);
+                }
+            });
         });
+    if let Some(i) = clicked {
+        actions.push(RotateAction::Select(i));
+    }
+    if let (Some(i), Some(inspection)) = (st.selected, &st.selected_inspection) {
+        ui.separator();
+        let r = &result.rows[i];
+        ui.strong(format!("Line {}: {}", r.line, r.class.outcome.label()));
+        if let Some(e) = &r.class.error {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        super::view::payload_ui(ui, inspection);
+    }
 }
 
-/// Signed-at of the batch by day, stacked by outcome.
-fn timeline_ui(ui: &mut Ui, rows: &[(usize, String, Classified)]) {
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{:.1} GiB", n as f64 / f64::from(1u32 << 30)),
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / f64::from(1u32 << 20)),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} bytes"),
+    }
+}
+
+/// Cookies per outcome, as a bar chart.
+fn summary_plot(ui: &mut Ui, report: &Report) {
+    let bars: Vec<Bar> = report
+        .counts
+        .iter()
+        .enumerate()
+        .map(|(i, (outcome, n))| {
+            Bar::new(i as f64, *n as f64)
+                .name(outcome.label())
+                .fill(outcome_color(*outcome))
+                .width(0.7)
+        })
+        .collect();
+    let labels: Vec<String> = report.counts.keys().map(|o| o.label()).collect();
+    Plot::new("rotate-summary")
+        .height(110.0)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .show_grid([false, true])
+        .include_y(0.0)
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |plot| plot.bar_chart(BarChart::new("cookies", bars)));
+}
+
+/// Signed-at of the batch by day (or by an even share of the span), stacked by outcome.
+fn timeline_ui(ui: &mut Ui, rows: &[Row]) {
     let stamps: Vec<(i64, Outcome)> = rows
         .iter()
-        .filter_map(|(_, _, c)| c.signed_at.map(|t| (t, c.outcome)))
+        .filter_map(|r| r.class.signed_at.map(|t| (t, r.class.outcome)))
         .collect();
     let (Some(min), Some(max)) = (
         stamps.iter().map(|s| s.0).min(),
@@ -470,35 +706,48 @@ fn timeline_ui(ui: &mut Ui, rows: &[(usize, String, Classified)]) {
     ) else {
         return;
     };
-    let days = ((max - min) / 86_400 + 1).clamp(1, 120) as usize;
-    let span = ((max - min) as f64 / days as f64).max(1.0);
-    let mut buckets = vec![Vec::<Outcome>::new(); days];
+    let buckets = ((max - min) / 86_400 + 1).clamp(1, 120) as usize;
+    let span = ((max - min) as f64 / buckets as f64).max(1.0);
+    let mut counts: std::collections::BTreeMap<Outcome, Vec<f64>> = Default::default();
     for (t, o) in &stamps {
-        let b = (((t - min) as f64 / span) as usize).min(days - 1);
-        buckets[b].push(*o);
+        let b = (((t - min) as f64 / span) as usize).min(buckets - 1);
+        counts.entry(*o).or_insert_with(|| vec![0.0; buckets])[b] += 1.0;
     }
-    let tallest = buckets.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32;
     ui.label(format!(
         "Signed between {} and {}",
         time::format_utc(min),
         time::format_utc(max)
     ));
-    let (rect, _) = ui.allocate_exact_size(
-        egui::vec2(ui.available_width().min(600.0), 60.0),
-        egui::Sense::hover(),
-    );
-    let w = rect.width() / days as f32;
-    for (i, b) in buckets.iter_mut().enumerate() {
-        b.sort();
-        let mut y = rect.bottom();
-        for o in b.iter() {
-            let h = rect.height() / tallest;
-            let r = egui::Rect::from_min_max(
-                egui::pos2(rect.left() + i as f32 * w, y - h),
-                egui::pos2(rect.left() + (i + 1) as f32 * w - 1.0, y),
-            );
-            ui.painter().rect_filled(r, 0.0, outcome_color(*o));
-            y -= h;
-        }
+    let days = span / 86_400.0;
+    let mut charts: Vec<BarChart> = Vec::new();
+    for (outcome, per) in counts {
+        let bars: Vec<Bar> = per
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                Bar::new(i as f64 * days, *n)
+                    .width(days * 0.9)
+                    .fill(outcome_color(outcome))
+            })
+            .collect();
+        let refs: Vec<&BarChart> = charts.iter().collect();
+        let chart = BarChart::new(outcome.label(), bars)
+            .color(outcome_color(outcome))
+            .stack_on(&refs);
+        charts.push(chart);
     }
+    Plot::new("rotate-timeline")
+        .height(110.0)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .include_y(0.0)
+        .x_axis_label("days since the oldest cookie")
+        .legend(egui_plot::Legend::default())
+        .show(ui, |plot| {
+            for chart in charts {
+                plot.bar_chart(chart);
+            }
+        });
 }

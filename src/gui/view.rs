@@ -5,7 +5,7 @@ use egui::text::LayoutJob;
 use egui::{Color32, FontId, RichText, TextFormat, Ui};
 use serde_json::Value;
 
-use super::app::{Action, Notice, SignetApp, Tab, TimeChoice};
+use super::app::{Action, FileUse, Notice, SignetApp, Tab, TimeChoice};
 use crate::core::flask_tag::{self, FlaskValue};
 use crate::core::{PartKind, Verdict, time};
 use crate::keys::Style;
@@ -115,7 +115,20 @@ pub fn notices_ui(ui: &mut Ui, notices: &[Notice], actions: &mut Vec<Action>) {
 /// The inspector: input, format, verdict, payload tree, re-sign editor.
 pub fn inspect_ui(ui: &mut Ui, app: &mut SignetApp, actions: &mut Vec<Action>) {
     let label = ui
-        .label("Paste a cookie, a Cookie: or Set-Cookie: header, a devtools row or a curl command");
+        .horizontal(|ui| {
+            let label = ui.label(
+                "Paste a cookie, a Cookie: or Set-Cookie: header, a devtools row or a curl command",
+            );
+            if ui
+                .small_button("Open a file…")
+                .on_hover_text("A saved request, HAR file or cookies.txt")
+                .clicked()
+            {
+                actions.push(Action::PickFile(FileUse::Inspect));
+            }
+            label
+        })
+        .inner;
     let input = ui.add(
         egui::TextEdit::multiline(&mut app.inspect.input)
             .hint_text("session=eyJ1c2VyIjoiYWRhIn0.aVWq8A.…")
@@ -288,7 +301,7 @@ pub fn inspect_ui(ui: &mut Ui, app: &mut SignetApp, actions: &mut Vec<Action>) {
     app.inspect.result = Some(result);
 }
 
-fn payload_ui(ui: &mut Ui, result: &crate::core::Inspection) {
+pub(crate) fn payload_ui(ui: &mut Ui, result: &crate::core::Inspection) {
     ui.strong("Payload");
     let Some(d) = &result.decoded else {
         ui.weak("Nothing decoded.");
@@ -578,8 +591,8 @@ pub fn keys_ui(ui: &mut Ui, app: &mut SignetApp, actions: &mut Vec<Action>) {
                 .desired_width(220.0),
         )
         .labelled_by(text_label.id);
-        let can =
-            !app.keys_state.import_name.trim().is_empty() && !app.keys_state.import_text.is_empty();
+        let named = !app.keys_state.import_name.trim().is_empty();
+        let can = named && !app.keys_state.import_text.is_empty();
         if ui
             .add_enabled(can, egui::Button::new("Import key"))
             .clicked()
@@ -587,6 +600,23 @@ pub fn keys_ui(ui: &mut Ui, app: &mut SignetApp, actions: &mut Vec<Action>) {
             actions.push(Action::Import {
                 name: app.keys_state.import_name.clone(),
             });
+        }
+        if ui
+            .add_enabled(named, egui::Button::new("Import from clipboard"))
+            .on_hover_text("Reads the clipboard straight into the keyring; nothing is shown")
+            .on_disabled_hover_text("Type a name for the key first")
+            .clicked()
+        {
+            actions.push(Action::ImportFromClipboard);
+        }
+        if ui
+            .button("Import from a file…")
+            .on_hover_text(
+                "A key file, .env or settings file (named after the file unless a name is typed)",
+            )
+            .clicked()
+        {
+            actions.push(Action::PickFile(FileUse::ImportKey));
         }
     });
     ui.separator();
@@ -707,12 +737,40 @@ pub fn keys_ui(ui: &mut Ui, app: &mut SignetApp, actions: &mut Vec<Action>) {
                             .unwrap_or_else(|| "?".into())
                     })
                     .collect();
-                ui.horizontal(|ui| {
-                    ui.label(format!(
-                        "{}: primary {}",
-                        set.name,
-                        names.join(", then fallback ")
-                    ));
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(&set.name).strong());
+                    for (i, name) in names.iter().enumerate() {
+                        let role = if i == 0 {
+                            "primary".to_string()
+                        } else {
+                            format!("fallback {i}")
+                        };
+                        ui.label(format!("{role}: {name}"));
+                        if i > 0
+                            && ui
+                                .small_button("Move up")
+                                .on_hover_text(format!("Move {name} up in {}", set.name))
+                                .clicked()
+                        {
+                            actions.push(Action::MoveInSet {
+                                set: set.name.clone(),
+                                index: i,
+                            });
+                        }
+                        if ui
+                            .small_button("Take out")
+                            .on_hover_text(format!(
+                                "Take {name} out of {} (the key stays)",
+                                set.name
+                            ))
+                            .clicked()
+                        {
+                            actions.push(Action::RemoveFromSet {
+                                set: set.name.clone(),
+                                index: i,
+                            });
+                        }
+                    }
                     let style = names
                         .first()
                         .and_then(|n| app.keys.iter().find(|k| k.name == *n))

@@ -3,3 +3,4 @@
 //! can be cancelled, so the window runs it off the UI thread.
 
 pub mod audit;
+pub mod rotate;
