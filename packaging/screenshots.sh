@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Screenshots of the real window, from the demo data (sample cookies, throwaway in-memory keys),
-# under Xvfb with Mesa software rendering. Writes inspect.png and keys.png to OUT_DIR and fails
+# under Xvfb with Mesa software rendering. Writes inspect/rotate/keys/audit.png to OUT_DIR, then
+# keyring.png of the window (no demo) listing keys stored in a real gnome-keyring, and fails
 # when the window does not appear or a screenshot is blank.
 #
 #   packaging/screenshots.sh [OUT_DIR] [SIGNET_BINARY]      (defaults: assets/screenshots, target/debug/signet)
@@ -49,3 +50,35 @@ shoot inspect --tab inspect
 shoot rotate --tab rotate
 shoot keys --tab keys
 shoot audit --tab audit
+
+# The real window on the real keyring: a private session bus and gnome-keyring-daemon, keys stored
+# through the CLI, then the window (no --demo) must list them from the Secret Service.
+if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
+  home=$(mktemp -d)
+  HOME=$home XDG_CONFIG_HOME=$home/.config XDG_DATA_HOME=$home/.local/share \
+    XDG_RUNTIME_DIR=$home/run SIGNET_BIN=$(realpath "$bin") OUT=$(realpath "$out") \
+    dbus-run-session -- bash -euo pipefail -c '
+      mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+      printf "ci-password" | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null
+      "$SIGNET_BIN" keys generate shop-2026 --style flask >/dev/null
+      "$SIGNET_BIN" keys generate shop-2025 --style flask >/dev/null
+      "$SIGNET_BIN" keys set create shop-prod shop-2026 shop-2025 >/dev/null
+      "$SIGNET_BIN" --tab keys >"$OUT/.keyring.log" 2>&1 &
+      app=$!
+      id=""
+      for i in $(seq 1 300); do
+        id=$(xwininfo -root -tree 2>/dev/null | awk "/\"Signet\"/ {print \$1; exit}")
+        [ -n "$id" ] && break
+        sleep 0.2
+      done
+      [ -n "$id" ] || { echo "the window did not appear on the real keyring:"; cat "$OUT/.keyring.log"; exit 1; }
+      sleep 2
+      import -window "$id" "$OUT/keyring.png"
+      kill $app; wait $app 2>/dev/null || true
+      rm -f "$OUT/.keyring.log"
+    '
+  rm -rf "$home"
+  echo "keyring.png: $(identify -format '%wx%h, %k colours' "$out/keyring.png") (the window on a real Secret Service)"
+else
+  echo "NOTICE: dbus-run-session or gnome-keyring-daemon missing: the window was not shown on a real keyring"
+fi
