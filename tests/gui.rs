@@ -483,6 +483,20 @@ fn keys_import_from_the_clipboard_and_a_file_and_reorder_in_a_set() {
         h.state().store.load("shop-2025").is_ok(),
         "the key itself stays"
     );
+    // Strength badges: the clipboard key is short and guessable, a generated one is strong.
+    h.get_by_role_and_label(Role::TextInput, "New key name")
+        .click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "New key name")
+        .type_text("fresh");
+    h.run();
+    h.get_by_label("Generate key").click();
+    h.run();
+    let rating = |name: &str| h.state().rating(name).map(|r| r.grade);
+    assert_eq!(rating("fresh"), Some("strong"));
+    assert_eq!(rating("clip-key"), Some("weak"));
+    h.get_by_label("strong");
+    assert!(h.query_all_by_label_contains("weak (").next().is_some());
     // A dropped wordlist path and an opened file reach their tabs.
     h.state_mut()
         .apply(Action::FileChosen(FileUse::AuditWordlist, env.clone()));

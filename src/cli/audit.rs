@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 
 use super::args::AuditArgs;
 use super::{Outcome, UsageError, now_unix, params, read_arg_or_stdin};
-use crate::core::audit::{self, BUILTIN, Target};
+use crate::core::audit::{self, Target};
 use crate::jobs::audit as job;
-use crate::keys::KeyStore;
+use crate::keys::{KeyStore, rating};
 
 pub(super) fn run(
     args: &AuditArgs,
@@ -108,15 +108,6 @@ fn report_progress(p: &job::Progress, started: Instant) {
 }
 
 /// The digest size a key of this style should at least match.
-fn min_bytes(style: &str) -> usize {
-    match style {
-        "flask" | "starlette" | "keygrip" => 20,
-        "jwt-hs384" => 48,
-        "jwt-hs512" | "rails" => 64,
-        _ => 32,
-    }
-}
-
 fn stored(args: &AuditArgs, store: &KeyStore) -> anyhow::Result<Outcome> {
     let index = store.index()?;
     let (loaded, problems) = store.load_all()?;
@@ -124,10 +115,7 @@ fn stored(args: &AuditArgs, store: &KeyStore) -> anyhow::Result<Outcome> {
         eprintln!("signet: note: {p}");
     }
     // Which stored secrets appear on the built-in list or a wordlist (streamed, compared in memory).
-    let mut listed: Vec<bool> = loaded
-        .iter()
-        .map(|k| BUILTIN.iter().any(|b| *b == k.secret.expose()))
-        .collect();
+    let mut listed = rating::on_builtin_list(&loaded);
     for path in &args.wordlist {
         let file = std::fs::File::open(path)
             .map_err(|e| UsageError(format!("cannot read {path}: {e}")))?;
@@ -153,32 +141,10 @@ fn stored(args: &AuditArgs, store: &KeyStore) -> anyhow::Result<Outcome> {
             }
         }
     }
-    let now = now_unix();
+    let ratings = rating::rate_stored(&loaded, &index.sets, &listed, now_unix());
     let mut rows = Vec::new();
     let mut weak = false;
-    for (i, k) in loaded.iter().enumerate() {
-        let mut rating = audit::rate(k.secret.expose(), min_bytes(&k.meta.style), listed[i]);
-        let twins: Vec<&str> = loaded
-            .iter()
-            .filter(|o| o.meta.id != k.meta.id && o.meta.fingerprint == k.meta.fingerprint)
-            .map(|o| o.meta.name.as_str())
-            .collect();
-        if !twins.is_empty() {
-            rating
-                .findings
-                .push(format!("the same secret is stored as {}", twins.join(", ")));
-        }
-        for set in &index.sets {
-            if set.keys.first() == Some(&k.meta.id) {
-                let days = (now - k.meta.created) / 86_400;
-                if days > 365 {
-                    rating.findings.push(format!(
-                        "primary of {} for {days} days: time to rotate",
-                        set.name
-                    ));
-                }
-            }
-        }
+    for (k, rating) in loaded.iter().zip(ratings) {
         weak |= rating.grade != "strong";
         rows.push(json!({
             "name": k.meta.name,

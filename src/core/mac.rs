@@ -7,6 +7,7 @@ use std::str::FromStr;
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha1::Sha1;
 use sha2::{Sha224, Sha256, Sha384, Sha512};
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// A hash function of the SHA family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -168,7 +169,7 @@ impl Tag {
 
     /// Overwrites the bytes with zeros (for tags used as derived keys).
     pub fn wipe(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.bytes);
+        Zeroize::zeroize(&mut self.bytes);
     }
 }
 
@@ -331,6 +332,79 @@ impl PreparedSha1 {
     }
 }
 
+/// Working buffers of [`PreparedSha1::hmac_with`]: reused from one candidate key to the next (each
+/// call overwrites all of them), wiped when dropped. The audit keeps one per worker thread, so
+/// its inner loop neither allocates nor pays for wiping every candidate.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct Sha1Scratch {
+    pad: [u8; 64],
+    last: [u8; 64],
+    /// The last HMAC's output.
+    pub out: [u8; 20],
+    /// A derived key (the first HMAC's output, keying the second).
+    pub key: [u8; 20],
+}
+
+impl Default for Sha1Scratch {
+    fn default() -> Self {
+        Self {
+            pad: [0; 64],
+            last: [0; 64],
+            out: [0; 20],
+            key: [0; 20],
+        }
+    }
+}
+
+impl PreparedSha1 {
+    /// `HMAC-SHA1(key, message)` into `scratch.out`, for keys up to 64 bytes (longer keys: use
+    /// [`PreparedSha1::hmac`]). Returns false, computing nothing, for a longer key.
+    pub fn hmac_with(&self, key: &[u8], scratch: &mut Sha1Scratch) -> bool {
+        if key.len() > 64 {
+            return false;
+        }
+        scratch.pad = [0x36; 64];
+        for (p, k) in scratch.pad.iter_mut().zip(key) {
+            *p ^= k;
+        }
+        self.finish(scratch);
+        true
+    }
+
+    /// `HMAC-SHA1(scratch.key, message)` into `scratch.out`: the second step of a derivation.
+    pub fn hmac_with_derived(&self, scratch: &mut Sha1Scratch) {
+        scratch.pad = [0x36; 64];
+        for (p, k) in scratch.pad.iter_mut().zip(scratch.key) {
+            *p ^= k;
+        }
+        self.finish(scratch);
+    }
+
+    /// Both compressions chains of the HMAC, from the ipad block in `scratch.pad`.
+    fn finish(&self, scratch: &mut Sha1Scratch) {
+        use sha1::block_api::compress;
+        let mut inner = SHA1_H0;
+        compress(&mut inner, std::slice::from_ref(&scratch.pad));
+        compress(&mut inner, &self.blocks);
+        for b in scratch.pad.iter_mut() {
+            *b ^= 0x36 ^ 0x5c;
+        }
+        let mut outer = SHA1_H0;
+        compress(&mut outer, std::slice::from_ref(&scratch.pad));
+        let last = &mut scratch.last;
+        for (i, w) in inner.iter().enumerate() {
+            last[4 * i..4 * i + 4].copy_from_slice(&w.to_be_bytes());
+        }
+        last[20] = 0x80;
+        last[21..56].fill(0);
+        last[56..].copy_from_slice(&((64u64 + 20) * 8).to_be_bytes());
+        compress(&mut outer, std::slice::from_ref(last));
+        for (i, w) in outer.iter().enumerate() {
+            scratch.out[4 * i..4 * i + 4].copy_from_slice(&w.to_be_bytes());
+        }
+    }
+}
+
 /// Constant-time equality of two byte strings (lengths are not secret).
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq as _;
@@ -350,11 +424,21 @@ mod tests {
             let prepared = PreparedSha1::new(message);
             for key_len in [0, 1, 20, 63, 64, 65, 100, 200] {
                 let key = &bytes[300 - key_len..];
+                let expected = hmac(Digest::Sha1, key, &[message]);
                 assert_eq!(
                     prepared.hmac(key).as_bytes(),
-                    hmac(Digest::Sha1, key, &[message]).as_bytes(),
+                    expected.as_bytes(),
                     "message {msg_len} bytes, key {key_len} bytes"
                 );
+                // The scratch path, reused after a longer key, gives the same bytes.
+                let mut scratch = Sha1Scratch::default();
+                assert!(prepared.hmac_with(&[0xff; 64], &mut scratch));
+                if key_len <= 64 {
+                    assert!(prepared.hmac_with(key, &mut scratch));
+                    assert_eq!(&scratch.out[..], expected.as_bytes());
+                } else {
+                    assert!(!prepared.hmac_with(key, &mut scratch));
+                }
             }
         }
     }

@@ -257,6 +257,8 @@ pub struct SignetApp {
     pub sets: Vec<KeySet>,
     /// Every stored key with its secret, tried on every paste.
     pub loaded: Vec<LoadedKey>,
+    /// How strong each stored key is (by name; never a secret).
+    pub ratings: Vec<(String, core::audit::Rating)>,
     /// The inspector.
     pub inspect: InspectState,
     /// The re-sign editor.
@@ -379,6 +381,7 @@ impl SignetApp {
             keys: Vec::new(),
             sets: Vec::new(),
             loaded: Vec::new(),
+            ratings: Vec::new(),
             inspect: InspectState::default(),
             resign: ResignState::default(),
             keys_state: KeysState::default(),
@@ -491,6 +494,21 @@ impl SignetApp {
                 self.error(e.to_string());
             }
         }
+        // The Keys tab's strength badges (the built-in list only; wordlists: `signet audit --stored`).
+        let listed = crate::keys::rating::on_builtin_list(&self.loaded);
+        let ratings =
+            crate::keys::rating::rate_stored(&self.loaded, &self.sets, &listed, (self.clock)());
+        self.ratings = self
+            .loaded
+            .iter()
+            .map(|k| k.meta.name.clone())
+            .zip(ratings)
+            .collect();
+    }
+
+    /// The strength rating of a stored key, by name.
+    pub fn rating(&self, name: &str) -> Option<&core::audit::Rating> {
+        self.ratings.iter().find(|(n, _)| n == name).map(|(_, r)| r)
     }
 
     fn info(&mut self, text: impl Into<String>) {

@@ -642,15 +642,24 @@ pub fn keys_ui(ui: &mut Ui, app: &mut SignetApp, actions: &mut Vec<Action>) {
     egui::ScrollArea::vertical().id_salt("keys").show(ui, |ui| {
         egui::Grid::new("keys-grid")
             .striped(true)
-            .num_columns(6)
+            .num_columns(7)
             .show(ui, |ui| {
-                for h in ["Name", "Style", "Fingerprint", "Age", "Key sets", ""] {
+                for h in [
+                    "Name",
+                    "Style",
+                    "Strength",
+                    "Fingerprint",
+                    "Age",
+                    "Key sets",
+                    "",
+                ] {
                     ui.strong(h);
                 }
                 ui.end_row();
                 for k in &app.keys {
                     ui.label(&k.name);
                     ui.label(&k.style);
+                    strength_badge(ui, app.rating(&k.name));
                     ui.monospace(&k.fingerprint);
                     ui.label(time::human_duration(
                         i128::from(now) - i128::from(k.created),
@@ -786,6 +795,39 @@ pub fn keys_ui(ui: &mut Ui, app: &mut SignetApp, actions: &mut Vec<Action>) {
             }
         }
     });
+}
+
+/// A key's strength: a coloured word, the findings on hover (never the secret).
+fn strength_badge(ui: &mut Ui, rating: Option<&crate::core::audit::Rating>) {
+    let Some(r) = rating else {
+        ui.weak("-");
+        return;
+    };
+    let color = match r.grade {
+        "strong" => Color32::from_rgb(40, 150, 70),
+        "weak" => Color32::from_rgb(200, 130, 20),
+        _ => Color32::from_rgb(210, 60, 60),
+    };
+    let text = if r.findings.is_empty() {
+        r.grade.to_string()
+    } else {
+        format!("{} ({})", r.grade, r.findings.len())
+    };
+    let hover = if r.findings.is_empty() {
+        format!("about {} bits of entropy", r.entropy_bits)
+    } else {
+        format!(
+            "about {} bits of entropy\n{}",
+            r.entropy_bits,
+            r.findings
+                .iter()
+                .map(|f| format!("• {f}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    };
+    ui.label(RichText::new(text).color(color).strong())
+        .on_hover_text(hover);
 }
 
 /// Modal dialogs: remove confirmation and the snippet.

@@ -3,7 +3,7 @@
 //! batches; the first hit stops every worker. Cancellable at any time and observable while it
 //! runs ([`Progress`]), so the CLI and the window share it.
 
-use std::io::{self, BufRead as _, BufReader};
+use std::io::{self, Read as _};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, mpsc};
@@ -13,8 +13,6 @@ use zeroize::Zeroizing;
 
 use crate::core::audit::{self, BUILTIN, Target};
 
-/// Candidates handed to a worker at a time.
-const BATCH: usize = 4096;
 /// Workers look at the stop flag every this many candidates.
 const CHECK_EVERY: u64 = 256;
 
@@ -89,40 +87,17 @@ pub struct Outcome {
     pub cancelled: bool,
 }
 
-/// Candidates in one buffer (no allocation per line), wiped when dropped.
-#[derive(Default)]
-struct Batch {
-    bytes: Zeroizing<Vec<u8>>,
-    ends: Vec<usize>,
+/// Work for a worker: the built-in list, or a block of whole wordlist lines (wiped when dropped).
+enum Block {
+    Builtin,
+    Lines(Zeroizing<Vec<u8>>),
 }
 
-impl Batch {
-    fn push(&mut self, candidate: &[u8]) {
-        self.bytes.extend_from_slice(candidate);
-        self.ends.push(self.bytes.len());
-    }
-
-    fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        let mut start = 0;
-        self.ends.iter().map(move |&end| {
-            let c = &self.bytes[start..end];
-            start = end;
-            c
-        })
-    }
-}
-
-/// Runs the audit of `target` on the calling thread plus `opts.threads` workers. `tick` is called
-/// from the reading thread about every `BATCH` candidates (for progress output). Errors: a wordlist
-/// that cannot be opened or read (named in the message).
+/// Runs the audit of `target` with `opts.threads` workers; the calling thread only reads the
+/// wordlists in large blocks cut at line breaks, and the workers split them into candidates, so
+/// reading costs the workers nothing per line. `tick` is called from the reading thread after every
+/// block (for progress output). Errors: a wordlist that cannot be opened or read (named in the
+/// message).
 pub fn run(
     target: &Target,
     opts: &Options,
@@ -138,41 +113,81 @@ pub fn run(
     progress.total_bytes.store(total, Ordering::Relaxed);
     let threads = opts.threads.clamp(1, 256);
     let found: Mutex<Option<Zeroizing<Vec<u8>>>> = Mutex::new(None);
-    let (tx, rx) = mpsc::sync_channel::<Batch>(threads * 2);
+    let (tx, rx) = mpsc::sync_channel::<Block>(threads * 2);
     let rx = Mutex::new(rx);
     let read = std::thread::scope(|scope| -> io::Result<()> {
         for _ in 0..threads {
             scope.spawn(|| {
-                loop {
-                    let batch = match rx.lock().map(|r| r.recv()) {
-                        Ok(Ok(batch)) => batch,
-                        _ => return,
+                let mut tried = 0u64;
+                // Tries one candidate (and its variants); false: stop this worker.
+                let mut attempt = |candidate: &[u8]| -> bool {
+                    let hit = if opts.mutate {
+                        audit::mutations(candidate).into_iter().find_map(|m| {
+                            tried += 1;
+                            target.try_key(&m).then(|| Zeroizing::new(m))
+                        })
+                    } else {
+                        tried += 1;
+                        target
+                            .try_key(candidate)
+                            .then(|| Zeroizing::new(candidate.to_vec()))
                     };
-                    // Once stopping, batches are still received (and dropped) until the reader
+                    if let Some(key) = hit {
+                        if let Ok(mut f) = found.lock() {
+                            f.get_or_insert(key);
+                        }
+                        progress.stop.store(true, Ordering::Relaxed);
+                        return false;
+                    }
+                    if tried >= CHECK_EVERY {
+                        progress.tried.fetch_add(tried, Ordering::Relaxed);
+                        tried = 0;
+                        return !progress.stopping();
+                    }
+                    true
+                };
+                loop {
+                    let block = match rx.lock().map(|r| r.recv()) {
+                        Ok(Ok(block)) => block,
+                        _ => break,
+                    };
+                    // Once stopping, blocks are still received (and dropped) until the reader
                     // closes the channel, so it never blocks on a full one.
                     if progress.stopping() {
                         continue;
                     }
-                    let mut n = 0;
-                    for candidate in batch.iter() {
-                        n += 1;
-                        if target.try_key(candidate) {
-                            if let Ok(mut f) = found.lock() {
-                                f.get_or_insert_with(|| Zeroizing::new(candidate.to_vec()));
+                    match &block {
+                        Block::Builtin => {
+                            for c in BUILTIN {
+                                if !attempt(c) {
+                                    break;
+                                }
                             }
-                            progress.stop.store(true, Ordering::Relaxed);
-                            break;
                         }
-                        if n % CHECK_EVERY == 0 && progress.stopping() {
-                            break;
+                        Block::Lines(bytes) => {
+                            let mut rest: &[u8] = bytes;
+                            while !rest.is_empty() {
+                                let (line, next) = match memchr::memchr(b'\n', rest) {
+                                    Some(i) => (&rest[..i], &rest[i + 1..]),
+                                    None => (rest, &[][..]),
+                                };
+                                rest = next;
+                                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                                if line.len() > MAX_LINE {
+                                    continue;
+                                }
+                                if !attempt(line) {
+                                    break;
+                                }
+                            }
                         }
                     }
-                    progress.tried.fetch_add(n, Ordering::Relaxed);
                 }
+                progress.tried.fetch_add(tried, Ordering::Relaxed);
             });
         }
-        let result = feed(opts, progress, &mut tick, |batch| {
-            !progress.stopping() && tx.send(batch).is_ok()
+        let result = feed(opts, progress, &mut tick, |block| {
+            !progress.stopping() && tx.send(block).is_ok()
         });
         drop(tx);
         result
@@ -190,97 +205,86 @@ pub fn run(
 /// not be read into memory whole).
 pub const MAX_LINE: usize = 64 * 1024;
 
-/// Reads the next line into `line` (with its line break): the bytes consumed, and whether the
-/// line was kept (false: longer than [`MAX_LINE`], skipped to its end in bounded memory).
-fn next_line(reader: &mut impl io::BufRead, line: &mut Vec<u8>) -> io::Result<(usize, bool)> {
-    line.clear();
-    let n = io::Read::take(&mut *reader, MAX_LINE as u64 + 2).read_until(b'\n', line)?;
-    if n == 0 || line.ends_with(b"\n") || n < MAX_LINE + 2 {
-        return Ok((n, true));
-    }
-    // Too long: skip to the end of the line without keeping it.
-    let mut skipped = n;
-    loop {
-        let buf = reader.fill_buf()?;
-        if buf.is_empty() {
-            break;
-        }
-        match buf.iter().position(|&b| b == b'\n') {
-            Some(i) => {
-                reader.consume(i + 1);
-                skipped += i + 1;
-                break;
-            }
-            None => {
-                let len = buf.len();
-                reader.consume(len);
-                skipped += len;
-            }
-        }
-    }
-    line.clear();
-    Ok((skipped, false))
-}
+/// Bytes read from a wordlist at a time (a block ends at the last line break in it).
+const BLOCK: usize = 256 * 1024;
 
-/// Reads the built-in list and the wordlists into batches for `send` (false: stop).
+/// Reads the built-in list and the wordlists into blocks of whole lines for `send` (false: stop).
+/// A line longer than [`MAX_LINE`] is skipped: by the worker when it fits in a block, here when
+/// it does not (read past in bounded memory, never kept).
 fn feed(
     opts: &Options,
     progress: &Progress,
     tick: &mut impl FnMut(&Progress),
-    mut send: impl FnMut(Batch) -> bool,
+    mut send: impl FnMut(Block) -> bool,
 ) -> io::Result<()> {
-    let expand = |c: &[u8], out: &mut Batch| {
-        if opts.mutate {
-            for m in audit::mutations(c) {
-                out.push(&m);
-            }
-        } else {
-            out.push(c);
-        }
-    };
-    let mut batch = Batch::default();
-    for c in BUILTIN {
-        expand(c, &mut batch);
+    if !send(Block::Builtin) {
+        return Ok(());
     }
     for path in &opts.wordlists {
-        let file = std::fs::File::open(path).map_err(|e| {
-            io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display()))
-        })?;
-        let mut reader = BufReader::with_capacity(1 << 20, file);
-        let mut line = Zeroizing::new(Vec::new());
+        let named =
+            |e: io::Error| io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display()));
+        let mut file = std::fs::File::open(path).map_err(named)?;
+        let mut carry = Zeroizing::new(Vec::new());
         let mut first = true;
+        let mut skipping = false;
         loop {
             if progress.stopping() {
                 return Ok(());
             }
-            let (n, whole) = next_line(&mut reader, &mut line).map_err(|e| {
-                io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display()))
-            })?;
-            if n == 0 {
-                break;
-            }
+            let mut block = Zeroizing::new(Vec::with_capacity(BLOCK + carry.len()));
+            block.extend_from_slice(&carry);
+            carry.clear();
+            let want = BLOCK.saturating_sub(block.len()).max(1) as u64;
+            let n = io::Read::take(&mut file, want)
+                .read_to_end(&mut block)
+                .map_err(named)?;
             progress.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
-            if !whole {
-                continue;
-            }
-            let mut l: &[u8] = &line;
-            l = l.strip_suffix(b"\n").unwrap_or(l);
-            l = l.strip_suffix(b"\r").unwrap_or(l);
+            let eof = n == 0;
             if first {
-                l = l.strip_prefix(b"\xef\xbb\xbf").unwrap_or(l);
+                if block.starts_with(b"\xef\xbb\xbf") {
+                    block.drain(..3);
+                }
                 first = false;
             }
-            expand(l, &mut batch);
-            if batch.len() >= BATCH {
-                tick(progress);
-                if !send(std::mem::take(&mut batch)) {
-                    return Ok(());
+            if skipping {
+                // The rest of an over-long line.
+                match memchr::memchr(b'\n', &block) {
+                    Some(i) => {
+                        block.drain(..=i);
+                        skipping = false;
+                    }
+                    None => {
+                        if eof {
+                            break;
+                        }
+                        continue;
+                    }
                 }
             }
+            if !eof {
+                match memchr::memrchr(b'\n', &block) {
+                    Some(i) => carry.extend_from_slice(&block[i + 1..]),
+                    None if block.len() > MAX_LINE => {
+                        // One line longer than a block: skip it to its end.
+                        skipping = true;
+                        continue;
+                    }
+                    None => {
+                        carry.extend_from_slice(&block);
+                        continue;
+                    }
+                }
+                let keep = block.len() - carry.len();
+                block.truncate(keep);
+            }
+            if !block.is_empty() && !send(Block::Lines(block)) {
+                return Ok(());
+            }
+            tick(progress);
+            if eof {
+                break;
+            }
         }
-    }
-    if !batch.is_empty() {
-        send(batch);
     }
     tick(progress);
     Ok(())

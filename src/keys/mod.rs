@@ -10,6 +10,7 @@ pub mod generate;
 pub mod import;
 pub mod index;
 pub mod os;
+pub mod rating;
 
 use std::path::PathBuf;
 

@@ -24,7 +24,7 @@ use crate::core::encoding::{
     itsdangerous_b64decode_checked, py_a2b_base64, zlib_compress, zlib_decompress,
 };
 use crate::core::flask_tag;
-use crate::core::mac::{Digest, KeyedMac, PreparedSha1, ct_eq};
+use crate::core::mac::{Digest, KeyedMac, PreparedSha1, Sha1Scratch, ct_eq};
 use crate::core::model::{
     Decoded, FormatParams, Malformed, ParamError, PartKind, SignError, Verdict, Verification,
     VerifyOptions, signed_value_parts,
@@ -646,8 +646,42 @@ struct ItsSha1Check {
     signature: Vec<u8>,
 }
 
+thread_local! {
+    /// Each audit worker's working buffers, wiped when the thread ends.
+    static SHA1_SCRATCH: std::cell::RefCell<Sha1Scratch> =
+        std::cell::RefCell::new(Sha1Scratch::default());
+}
+
+impl ItsSha1Check {
+    /// The allocation-free path for keys up to 64 bytes; `None` for longer ones.
+    fn check_short(&self, candidate: &[u8]) -> Option<bool> {
+        if candidate.len() > 64 {
+            return None;
+        }
+        SHA1_SCRATCH.with(|scratch| {
+            let mut s = scratch.try_borrow_mut().ok()?;
+            let s = &mut *s;
+            match self.derivation {
+                KeyDerivation::Hmac => {
+                    self.salt.hmac_with(candidate, s);
+                    s.key = s.out;
+                    self.signed.hmac_with_derived(s);
+                }
+                KeyDerivation::None => {
+                    self.signed.hmac_with(candidate, s);
+                }
+                KeyDerivation::Concat | KeyDerivation::DjangoConcat => return None,
+            }
+            Some(ct_eq(&s.out, &self.signature))
+        })
+    }
+}
+
 impl KeyCheck for ItsSha1Check {
     fn check(&self, candidate: &[u8]) -> bool {
+        if let Some(answer) = self.check_short(candidate) {
+            return answer;
+        }
         let mut derived = match self.derivation {
             KeyDerivation::Hmac => self.salt.hmac(candidate),
             KeyDerivation::Concat | KeyDerivation::DjangoConcat => {
