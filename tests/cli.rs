@@ -33,7 +33,8 @@ fn signet(args: &[&str], stdin: &str) -> Run {
         .take()
         .expect("stdin")
         .write_all(stdin.as_bytes())
-        .expect("write stdin");
+        // A command that exits before reading its input is judged by its exit code and output below.
+        .unwrap_or_else(|e| eprintln!("signet did not read its standard input: {e}"));
     let out = child.wait_with_output().expect("signet finishes");
     Run {
         code: out.status.code().unwrap_or(-1),
@@ -421,4 +422,64 @@ fn rotate_classifies_each_line_and_summarises() {
     );
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--from-secret"), "{}", run.stderr);
+}
+
+#[test]
+fn completions_and_man_pages_come_from_the_command_definition() {
+    // bash: the script loads and registers the completion function.
+    let bash = signet(&["completions", "bash"], "");
+    assert_eq!(bash.code, 0, "{}", bash.stderr);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("signet.bash");
+    std::fs::write(&script, &bash.stdout).expect("written");
+    let loaded = Command::new("bash")
+        .arg("-c")
+        .arg(format!("source {} && complete -p signet", script.display()))
+        .output()
+        .expect("bash runs");
+    assert!(
+        String::from_utf8_lossy(&loaded.stdout).contains("-F _signet signet"),
+        "{loaded:?}"
+    );
+    // Every command and flag of the definition is offered, e.g. rotate's --csv-column.
+    assert!(bash.stdout.contains("--csv-column"));
+    let zsh = signet(&["completions", "zsh"], "");
+    assert!(zsh.stdout.starts_with("#compdef signet"), "{}", zsh.stdout);
+    let fish = signet(&["completions", "fish"], "");
+    assert!(
+        fish.stdout.contains("complete -c signet"),
+        "{}",
+        fish.stdout
+    );
+    assert_eq!(signet(&["completions", "tcsh"], "").code, 2);
+
+    let page = signet(&["man"], "");
+    assert_eq!(page.code, 0, "{}", page.stderr);
+    assert!(page.stdout.contains(".TH signet 1"), "{}", page.stdout);
+    let rotate = signet(&["man", "rotate"], "");
+    assert!(rotate.stdout.contains("csv\\-column"), "{}", rotate.stdout);
+    let nested = signet(&["man", "keys", "generate"], "");
+    assert!(
+        nested.stdout.contains(".TH \"signet keys generate\" 1"),
+        "{}",
+        nested.stdout
+    );
+    let missing = signet(&["man", "nope"], "");
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("no man page signet-nope(1)"),
+        "{}",
+        missing.stderr
+    );
+    let out = dir.path().join("man1");
+    let all = signet(&["man", "--all", out.to_str().expect("utf-8")], "");
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    for page in [
+        "signet.1",
+        "signet-inspect.1",
+        "signet-rotate.1",
+        "signet-keys-set-create.1",
+    ] {
+        assert!(out.join(page).is_file(), "{page} missing");
+    }
 }

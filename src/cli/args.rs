@@ -50,6 +50,30 @@ pub enum Command {
     Rotate(RotateArgs),
     /// Find a cookie's key in wordlists (built-in list first), or rate the stored keys.
     Audit(AuditArgs),
+    /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): signet(1), or signet-COMMAND(1) for one command.
+    Man(ManArgs),
+}
+
+/// `signet completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_name = "SHELL", value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `signet man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command (e.g. `rotate`, `keys generate`), or nothing for the main page.
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
+
+    /// Write every page (signet.1 and signet-COMMAND.1 for every command) into this directory.
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub all: Option<std::path::PathBuf>,
 }
 
 /// `signet audit`.

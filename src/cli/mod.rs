@@ -3,6 +3,7 @@
 
 pub mod args;
 mod audit;
+mod docs;
 mod keys;
 mod output;
 mod rotate;
@@ -103,6 +104,18 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Outcome> {
             keys::run(cmd, &store)
         }
         Some(Command::Audit(args)) => audit::run(&args, || Ok(open_store(cli.keyring)?)),
+        Some(Command::Completions(args)) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            // Into a buffer first: clap_complete panics on a write error (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut cmd, "signet", &mut script);
+            io::stdout().write_all(&script)?;
+            Ok(Outcome::Success)
+        }
+        Some(Command::Man(args)) => {
+            docs::man(&args.command, args.all.as_deref())?;
+            Ok(Outcome::Success)
+        }
         Some(Command::Rotate(args)) => {
             let sub = matches
                 .subcommand_matches("rotate")

@@ -14,6 +14,10 @@ use app::{Action, Prefs, SignetApp, Tab};
 /// The application id, matching the desktop file.
 pub const APP_ID: &str = "dev.signet.Signet";
 
+/// The window's icon (256 px; the desktop installs every size).
+const ICON_PNG: &[u8] =
+    include_bytes!("../../assets/icon/hicolor/256x256/apps/dev.signet.Signet.png");
+
 /// How the window is started.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RunOptions {
@@ -215,8 +219,14 @@ impl eframe::App for Window {
 
 /// Opens the window and runs until it is closed.
 pub fn run(options: RunOptions) -> anyhow::Result<()> {
+    let mut viewport = egui::ViewportBuilder::default();
+    // The same icon the desktop file names (assets/icon, rendered by packaging/make-icons.sh).
+    match eframe::icon_data::from_png_bytes(ICON_PNG) {
+        Ok(icon) => viewport = viewport.with_icon(std::sync::Arc::new(icon)),
+        Err(e) => eprintln!("signet: the window icon did not load: {e}"),
+    }
     let native = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
+        viewport: viewport
             .with_title("Signet")
             .with_app_id(APP_ID)
             .with_inner_size([1100.0, 760.0])
