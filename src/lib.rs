@@ -5,5 +5,6 @@
 pub mod cli;
 pub mod core;
 pub mod gui;
+pub mod hardening;
 pub mod jobs;
 pub mod keys;

@@ -36,6 +36,10 @@ pub struct UsageError(pub String);
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    // Before any secret is read: no core dump may ever hold one.
+    if let Err(e) = crate::hardening::forbid_core_dumps() {
+        eprintln!("signet: warning: core dumps could not be disabled ({e})");
+    }
     let matches = match Cli::command().try_get_matches() {
         Ok(m) => m,
         Err(e) => {
