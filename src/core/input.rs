@@ -323,8 +323,12 @@ fn split_pair(text: &str) -> Option<(&str, &str)> {
     let (name, value) = text.split_once('=')?;
     let name = name.trim();
     // `eyJ9==.ts.sig` and `eyJ9=.ts.sig` are bare values whose base64 padding looks like `=`;
-    // `session=.eJx...` is a name and a compressed itsdangerous value (zlib's base64 starts `eJ`).
-    let padding = value.starts_with('=') || value.starts_with('.') && !value.starts_with(".eJ");
+    // `session=.eJx...` is a name and a compressed itsdangerous value: a zlib stream's base64
+    // starts `eA`, `eF`, `eJ` or `eN` (levels 1, 2-5, default, 6-9).
+    let zlib = [".eA", ".eF", ".eJ", ".eN"]
+        .iter()
+        .any(|p| value.starts_with(p));
+    let padding = value.starts_with('=') || value.starts_with('.') && !zlib;
     if !is_token(name) || padding || value.is_empty() && name.len() > 40 {
         return None;
     }
@@ -1084,9 +1088,23 @@ macro_rules! ignore_scalars {
 /// Reads the cookies of a HAR document into `out`, streaming: one entry at a time is held, and
 /// reading stops at the first JSON error (what was read before stays) or at [`MAX_CANDIDATES`].
 fn read_har(text: &str, out: &mut Vec<Candidate>) {
+    read_har_limited(text, out, MAX_CANDIDATES);
+}
+
+/// Every distinct cookie of a HAR file, up to `limit`, with no limit on the text's size (the
+/// caller bounds what it reads): a rotation preview classifies every cookie of a long capture,
+/// where a paste stops at [`MAX_INPUT`] and [`MAX_CANDIDATES`].
+pub fn har_cookies(text: &str, limit: usize) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    read_har_limited(text.trim_start_matches('\u{feff}'), &mut out, limit);
+    out
+}
+
+fn read_har_limited(text: &str, out: &mut Vec<Candidate>, limit: usize) {
     let mut sink = HarSink {
         out,
         seen: HashSet::new(),
+        limit,
     };
     let mut de = serde_json::Deserializer::from_str(text);
     // An error ends the reading; the cookies found before it are kept.
@@ -1097,11 +1115,13 @@ struct HarSink<'a> {
     out: &'a mut Vec<Candidate>,
     /// (name, value) of every cookie kept.
     seen: HashSet<(String, String)>,
+    /// Cookies kept at most.
+    limit: usize,
 }
 
 impl HarSink<'_> {
     fn full(&self) -> bool {
-        self.out.len() >= MAX_CANDIDATES
+        self.out.len() >= self.limit
     }
 
     fn add(&mut self, entry: HarEntry) {
@@ -1917,6 +1937,25 @@ mod tests {
             "cookies": [{"name": "session", "value": "eyJ"}, {"name": "c", "value": "\"3\""}]},
          "response": {"headers": [{"name": "set-cookie", "value": "session=new"}]}}
     ]}}"#;
+
+    /// Found by tests/hostile.rs: a cookie compressed at zlib level 9 (base64 `.eN…`) was read as
+    /// one bare value, so `session=.eN…` never verified under its name.
+    #[test]
+    fn a_name_before_a_value_compressed_at_any_zlib_level_is_a_name() {
+        for prefix in [".eAE", ".eF6", ".eJy", ".eNq"] {
+            let text = format!(
+                "session={prefix}rViotTi1SslJKTElUqgUAI64EoA.aVW2qA.e_eS1r6RhSfB8_FKKmJjRkdZ6_I"
+            );
+            let named: Vec<_> = parse(&text)
+                .into_iter()
+                .filter(|c| c.name.as_deref() == Some("session"))
+                .collect();
+            assert_eq!(named.len(), 1, "{text}");
+            assert!(named[0].value.starts_with(prefix));
+        }
+        // Padding-looking values stay bare.
+        assert!(parse("eyJ9=.aVW2qA.sig").iter().all(|c| c.name.is_none()));
+    }
 
     #[test]
     fn har_cookies_deduplicated_with_their_url() {

@@ -292,14 +292,138 @@ pub fn py_float_repr(x: f64) -> String {
 }
 
 /// Parses JSON text as Python's `json.loads` would accept it (a recursion limit keeps hostile
-/// nesting bounded).
+/// nesting bounded). Python also accepts `NaN`, `Infinity`, `-Infinity` and lone surrogate
+/// escapes (`"\ud800"`), which no JSON value here can hold: they are read as the strings
+/// `"NaN"`, `"Infinity"`, `"-Infinity"` and as U+FFFD (see [`parse_python`] for whether that
+/// happened).
 pub fn parse(text: &str) -> Result<Value, serde_json::Error> {
-    serde_json::from_str(text)
+    parse_python(text).map(|(v, _)| v)
+}
+
+/// The note for a payload [`parse_python`] had to map.
+pub const PYTHON_ONLY_NOTE: &str = "the payload uses JSON only Python reads (NaN, Infinity or a \
+     lone surrogate escape): shown as the strings \"NaN\"/\"Infinity\" and as U+FFFD; re-signing \
+     writes them as shown";
+
+/// [`parse`], and whether Python-only constructs were mapped (the payload is then shown, not
+/// reproduced byte for byte).
+pub fn parse_python(text: &str) -> Result<(Value, bool), serde_json::Error> {
+    match serde_json::from_str(text) {
+        Ok(v) => Ok((v, false)),
+        Err(e) => match map_python_only(text) {
+            Some(mapped) => serde_json::from_str(&mapped)
+                .map(|v| (v, true))
+                .map_err(|_| e),
+            None => Err(e),
+        },
+    }
+}
+
+/// Rewrites `NaN` / `Infinity` / `-Infinity` outside strings as strings, and lone surrogate
+/// escapes inside strings as `\ufffd`; `None` when there is nothing of the kind.
+fn map_python_only(text: &str) -> Option<String> {
+    fn hex4(b: &[u8]) -> Option<u16> {
+        let s = std::str::from_utf8(b.get(..4)?).ok()?;
+        u16::from_str_radix(s, 16).ok()
+    }
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut changed = false;
+    let mut i = 0;
+    let mut in_string = false;
+    let mut copied = 0;
+    while i < b.len() {
+        let c = b[i];
+        if in_string {
+            match c {
+                b'"' => {
+                    in_string = false;
+                    i += 1;
+                }
+                b'\\' if b.get(i + 1) == Some(&b'u') => {
+                    let Some(u) = hex4(&b[i + 2..]) else {
+                        i += 2;
+                        continue;
+                    };
+                    let paired_low = |at: usize| {
+                        b.get(at) == Some(&b'\\')
+                            && b.get(at + 1) == Some(&b'u')
+                            && hex4(&b[(at + 2).min(b.len())..])
+                                .is_some_and(|l| (0xDC00..0xE000).contains(&l))
+                    };
+                    if (0xD800..0xDC00).contains(&u) && paired_low(i + 6) {
+                        i += 12;
+                    } else if (0xD800..0xE000).contains(&u) {
+                        out.push_str(&text[copied..i]);
+                        out.push_str("\\ufffd");
+                        i += 6;
+                        copied = i;
+                        changed = true;
+                    } else {
+                        i += 6;
+                    }
+                }
+                b'\\' => i += 2,
+                _ => i += 1,
+            }
+            continue;
+        }
+        let word = ["-Infinity", "Infinity", "NaN"]
+            .into_iter()
+            .find(|w| b[i..].starts_with(w.as_bytes()));
+        match (c, word) {
+            (b'"', _) => {
+                in_string = true;
+                i += 1;
+            }
+            (_, Some(w)) => {
+                out.push_str(&text[copied..i]);
+                out.push('"');
+                out.push_str(w);
+                out.push('"');
+                i += w.len();
+                copied = i;
+                changed = true;
+            }
+            _ => i += 1,
+        }
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(&text[copied.min(text.len())..]);
+    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by tests/hostile.rs: Python's json.loads reads these, serde_json does not.
+    #[test]
+    fn python_only_json_nan_infinity_and_lone_surrogates_are_read() {
+        let (v, mapped) =
+            parse_python(r#"{"n": NaN, "i": -Infinity, "j": [Infinity], "s": "NaN"}"#)
+                .expect("Python reads it");
+        assert!(mapped);
+        assert_eq!(v["n"], "NaN");
+        assert_eq!(v["i"], "-Infinity");
+        assert_eq!(v["j"][0], "Infinity");
+        assert_eq!(v["s"], "NaN");
+        let (v, mapped) = parse_python(r#"{"a": "\ud800x", "b": "\udfff", "ok": "\ud83d\ude00"}"#)
+            .expect("Python reads lone surrogates");
+        assert!(mapped);
+        assert_eq!(v["a"], "\u{fffd}x");
+        assert_eq!(v["b"], "\u{fffd}");
+        assert_eq!(v["ok"], "\u{1f600}");
+        // Ordinary JSON is untouched; broken JSON stays an error.
+        assert!(!parse_python(r#"{"a": "NaN"}"#).expect("json").1);
+        assert!(parse_python(r#"{"a": NaNa}"#).is_err());
+        assert!(parse_python(r#"{"a": "\ud800"#).is_err());
+        assert!(parse_python("\"\\u").is_err());
+        // Multi-byte text outside strings (invalid JSON) is an error, not a panic.
+        assert!(parse_python("é NaN ü").is_err());
+    }
 
     fn v(s: &str) -> Value {
         parse(s).expect("test JSON")

@@ -119,7 +119,7 @@ pub fn run(
         let mut text = String::new();
         let n = reader.take(MAX_HAR).read_to_string(&mut text)?;
         progress.bytes.fetch_add(n as u64, Ordering::Relaxed);
-        let mut lines: Vec<Line> = input::parse(&text)
+        let mut lines: Vec<Line> = input::har_cookies(&text, usize::MAX)
             .into_iter()
             .enumerate()
             .map(|(i, c)| Line {

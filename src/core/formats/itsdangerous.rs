@@ -274,7 +274,18 @@ impl ItsDangerous {
 fn parse_json(bytes: &[u8]) -> Result<Value, String> {
     let text =
         std::str::from_utf8(bytes).map_err(|_| "the payload is not UTF-8 text".to_string())?;
-    pyjson::parse(text).map_err(|e| format!("the payload is not JSON ({e})"))
+    let (value, mapped) =
+        pyjson::parse_python(text).map_err(|e| format!("the payload is not JSON ({e})"))?;
+    if mapped {
+        PYTHON_ONLY.with(|f| f.set(true));
+    }
+    Ok(value)
+}
+
+thread_local! {
+    /// Set by [`parse_json`] when the payload needed [`pyjson::PYTHON_ONLY_NOTE`]; read and
+    /// cleared by `decode` on the same thread.
+    static PYTHON_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 impl CookieFormat for ItsDangerous {
@@ -461,11 +472,15 @@ impl CookieFormat for ItsDangerous {
                 }
             }
         }
+        PYTHON_ONLY.with(|f| f.set(false));
         let (payload, compressed, payload_lenient) = if ts_span.is_none() && self.timed() {
             (Err("there is no timestamp".to_string()), false, false)
         } else {
             self.load_payload(&value[..payload_end])
         };
+        if PYTHON_ONLY.with(|f| f.replace(false)) {
+            notes.push(pyjson::PYTHON_ONLY_NOTE.into());
+        }
         if payload_lenient {
             lenient_parts.push(PartKind::Payload);
             notes.push(
