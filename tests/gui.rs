@@ -687,3 +687,53 @@ fn a_rails_encrypted_cookie_is_decrypted_edited_and_re_encrypted() {
     let opened = got.verification.opened.expect("decrypted");
     assert_eq!(opened, json!({"user_id": 7, "admin": true}));
 }
+
+#[test]
+fn a_large_paste_is_inspected_off_the_ui_thread_and_shown_as_a_summary() {
+    let mut h = harness(app_with_keys(&[("shop-2026", "k-2026")]));
+    // A cookie with a megabyte of other lines around it, as a saved request dump might be.
+    let filler: String = (0..40_000)
+        .map(|i| format!("x-trace-{i}: abcdefghij\n"))
+        .collect();
+    let text = format!("{filler}{}\n{filler}", flask_cookie("k-2026"));
+    assert!(text.len() > signet::gui::app::BACKGROUND_OVER);
+    let started = std::time::Instant::now();
+    h.event(egui::Event::Paste(text));
+    h.step();
+    let paste_frame = started.elapsed();
+    // The frame that took the paste did not inspect it: a worker does.
+    assert!(h.state().inspect.pending.is_some());
+    assert!(h.state().inspect.result.is_none());
+    h.step();
+    h.get_by_label_contains("MB pasted: too large to show");
+    h.get_by_label_contains("Inspecting a large paste");
+    let mut frames = 0;
+    while h.state().inspect.pending.is_some() && frames < 3000 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        h.step();
+        frames += 1;
+    }
+    assert!(
+        h.state().inspect.pending.is_none(),
+        "the inspection never finished"
+    );
+    h.step();
+    assert_eq!(
+        h.state()
+            .inspect
+            .result
+            .as_ref()
+            .map(|r| r.verification.verdict.status()),
+        Some("valid")
+    );
+    assert!(h.query_all_by_label_contains("shop-2026").next().is_some());
+    eprintln!(
+        "large paste: the paste frame took {paste_frame:?}; {frames} frames drawn while the worker inspected"
+    );
+    // Clearing it goes back to the empty state.
+    h.get_by_label("Clear the paste").click();
+    h.step();
+    h.step();
+    assert!(h.state().inspect.input.is_empty());
+    assert!(h.state().inspect.result.is_none());
+}

@@ -157,6 +157,10 @@ pub enum Action {
     Audit(super::audit::AuditAction),
 }
 
+/// Pastes larger than this are inspected off the UI thread, and shown in the input field only as
+/// a summary (laying out megabytes of text every frame would freeze the window by itself).
+pub const BACKGROUND_OVER: usize = 64 * 1024;
+
 /// The inspector: the paste and what the core made of it.
 #[derive(Default)]
 pub struct InspectState {
@@ -166,6 +170,8 @@ pub struct InspectState {
     pub forced: Option<&'static str>,
     /// The result for `input`.
     pub result: Option<Inspection>,
+    /// A large paste being inspected in the background, and since when.
+    pub pending: Option<(mpsc::Receiver<Option<Inspection>>, Instant)>,
 }
 
 /// The re-sign editor.
@@ -281,8 +287,9 @@ pub struct SignetApp {
     pub clock: fn() -> i64,
     /// The file dialog; replaced in tests.
     pub picker: FilePicker,
-    /// Verifiers prepared for the stored keys (dropped when the keys change).
-    pub verifiers: core::VerifierCache,
+    /// Verifiers prepared for the stored keys (dropped when the keys change; shared with
+    /// background inspections).
+    pub verifiers: Arc<core::VerifierCache>,
     /// An open file dialog's answer, when it comes.
     pub file_dialog: Option<mpsc::Receiver<(FileUse, Option<PathBuf>)>>,
     /// The window must ask the system for the clipboard's text (a paste event follows).
@@ -393,7 +400,7 @@ impl SignetApp {
             pending_clear: None,
             clock: system_clock,
             picker: native_picker(),
-            verifiers: core::VerifierCache::default(),
+            verifiers: Arc::default(),
             file_dialog: None,
             pending_paste: false,
         };
@@ -1131,6 +1138,8 @@ impl SignetApp {
 
     /// Decodes and verifies the input against every stored key, once.
     pub fn reinspect(&mut self) {
+        // A newer paste makes any inspection still running in the background moot.
+        self.inspect.pending = None;
         let text = self.inspect.input.trim();
         if text.is_empty() {
             self.inspect.result = None;
@@ -1138,13 +1147,65 @@ impl SignetApp {
             return;
         }
         let secrets: Vec<Secret> = self.loaded.iter().map(|k| k.secret.clone()).collect();
+        let forced = self.inspect.forced;
+        let opts = VerifyOptions::at((self.clock)());
+        if text.len() > BACKGROUND_OVER {
+            // A large paste is inspected off the UI thread; the window keeps drawing meanwhile.
+            let text = text.to_string();
+            let cache = self.verifiers.clone();
+            let (tx, rx) = mpsc::channel();
+            let spawned = std::thread::Builder::new()
+                .name("signet-inspect".into())
+                .spawn(move || {
+                    let req = InspectRequest {
+                        format: forced,
+                        keys: &secrets,
+                        params: FormatParams::default(),
+                    };
+                    let _ = tx.send(core::inspect_cached(&text, &req, &opts, &cache).ok());
+                });
+            match spawned {
+                Ok(_) => {
+                    self.inspect.result = None;
+                    self.resign = ResignState::default();
+                    self.inspect.pending = Some((rx, Instant::now()));
+                }
+                Err(e) => self.error(format!("could not start inspecting: {e}")),
+            }
+            return;
+        }
         let req = InspectRequest {
-            format: self.inspect.forced,
+            format: forced,
             keys: &secrets,
             params: FormatParams::default(),
         };
-        let opts = VerifyOptions::at((self.clock)());
-        self.inspect.result = core::inspect_cached(text, &req, &opts, &self.verifiers).ok();
+        let result = core::inspect_cached(text, &req, &opts, &self.verifiers).ok();
+        self.inspected(result);
+    }
+
+    /// Collects a background inspection. Returns whether one is still running.
+    pub fn poll_inspect(&mut self) -> bool {
+        let Some((rx, _)) = &self.inspect.pending else {
+            return false;
+        };
+        match rx.try_recv() {
+            Ok(result) => {
+                self.inspect.pending = None;
+                self.inspected(result);
+                false
+            }
+            Err(mpsc::TryRecvError::Empty) => true,
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.inspect.pending = None;
+                self.error("the inspection stopped unexpectedly");
+                false
+            }
+        }
+    }
+
+    /// Shows an inspection's result and starts the editor from it.
+    fn inspected(&mut self, result: Option<Inspection>) {
+        self.inspect.result = result;
         // The editor starts from the decoded payload and the key that verified it.
         let decoded = self
             .inspect

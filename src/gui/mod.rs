@@ -89,7 +89,8 @@ impl SignetApp {
         }
         let auditing = self.poll_audit();
         let choosing = self.poll_file_dialog();
-        if self.poll_rotation() || auditing || choosing {
+        let inspecting = self.poll_inspect();
+        if self.poll_rotation() || auditing || choosing || inspecting {
             // A job is running: refresh its progress bar a few times a second.
             ctx.request_repaint_after(Duration::from_millis(100));
         }

@@ -5,7 +5,7 @@ use egui::text::LayoutJob;
 use egui::{Color32, FontId, RichText, TextFormat, Ui};
 use serde_json::Value;
 
-use super::app::{Action, FileUse, Notice, SignetApp, Tab, TimeChoice};
+use super::app::{Action, BACKGROUND_OVER, FileUse, Notice, SignetApp, Tab, TimeChoice};
 use crate::core::flask_tag::{self, FlaskValue};
 use crate::core::{PartKind, Verdict, time};
 use crate::keys::Style;
@@ -129,16 +129,42 @@ pub fn inspect_ui(ui: &mut Ui, app: &mut SignetApp, actions: &mut Vec<Action>) {
             label
         })
         .inner;
-    let input = ui.add(
-        egui::TextEdit::multiline(&mut app.inspect.input)
-            .hint_text("session=eyJ1c2VyIjoiYWRhIn0.aVWq8A.…")
-            .font(egui::TextStyle::Monospace)
-            .desired_rows(3)
-            .desired_width(f32::INFINITY),
-    );
-    let input = input.labelled_by(label.id);
-    if input.changed() {
-        actions.push(Action::InputChanged);
+    if app.inspect.input.len() > BACKGROUND_OVER {
+        // Too large to lay out every frame: a summary instead of the text itself.
+        ui.horizontal(|ui| {
+            ui.monospace(format!(
+                "{}… ({:.1} MB pasted: too large to show)",
+                app.inspect.input.chars().take(60).collect::<String>(),
+                app.inspect.input.len() as f64 / 1e6
+            ))
+            .labelled_by(label.id);
+            if ui.button("Clear the paste").clicked() {
+                app.inspect.input.clear();
+                actions.push(Action::InputChanged);
+            }
+        });
+    } else {
+        let input = ui.add(
+            egui::TextEdit::multiline(&mut app.inspect.input)
+                .hint_text("session=eyJ1c2VyIjoiYWRhIn0.aVWq8A.…")
+                .font(egui::TextStyle::Monospace)
+                .desired_rows(3)
+                .desired_width(f32::INFINITY),
+        );
+        let input = input.labelled_by(label.id);
+        if input.changed() {
+            actions.push(Action::InputChanged);
+        }
+    }
+    if let Some((_, since)) = &app.inspect.pending {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(format!(
+                "Inspecting a large paste… {:.1} s",
+                since.elapsed().as_secs_f32()
+            ));
+        });
+        return;
     }
     // Taken out while drawing (the editor below needs `app` mutably), put back at the end.
     let Some(result) = app.inspect.result.take() else {
