@@ -611,8 +611,14 @@ pub fn keys_ui(ui: &mut Ui, app: &mut SignetApp, actions: &mut Vec<Action>) {
         ui.add(egui::TextEdit::singleline(&mut app.keys_state.import_name).desired_width(140.0))
             .labelled_by(name_label.id);
         let text_label = ui.label("Key or .env / settings text");
+        // The field's undo history holds copies of what was typed: dropped once it is empty
+        // (after an import), so no copy of a key outlives the import (freed memory is wiped).
+        if app.keys_state.import_text.is_empty() {
+            forget_text_edit(ui.ctx(), IMPORT_FIELD);
+        }
         ui.add(
             egui::TextEdit::singleline(&mut app.keys_state.import_text)
+                .id(egui::Id::unique(IMPORT_FIELD))
                 .password(true)
                 .desired_width(220.0),
         )
@@ -856,8 +862,21 @@ fn strength_badge(ui: &mut Ui, rating: Option<&crate::core::audit::Rating>) {
         .on_hover_text(hover);
 }
 
+/// The key import field's widget id.
+const IMPORT_FIELD: &str = "signet-import-secret";
+/// The snippet modal's text widget id.
+const SNIPPET_FIELD: &str = "signet-snippet-text";
+
+/// Drops a text field's remembered state (its undo history holds copies of the text).
+fn forget_text_edit(ctx: &egui::Context, id: &str) {
+    ctx.data_mut(|d| d.remove::<egui::text_edit::TextEditState>(egui::Id::unique(id)));
+}
+
 /// Modal dialogs: remove confirmation and the snippet.
 pub fn dialogs_ui(ctx: &egui::Context, app: &SignetApp, actions: &mut Vec<Action>) {
+    if app.keys_state.snippet.is_none() {
+        forget_text_edit(ctx, SNIPPET_FIELD);
+    }
     if let Some(name) = &app.keys_state.confirm_remove {
         let sets = app.roles(name);
         let modal = egui::Modal::new(egui::Id::unique("signet-confirm-remove")).show(ctx, |ui| {
@@ -886,6 +905,7 @@ pub fn dialogs_ui(ctx: &egui::Context, app: &SignetApp, actions: &mut Vec<Action
             ui.weak("This contains the secret: paste it into your app's config, not into a chat.");
             ui.add(
                 egui::TextEdit::multiline(&mut text.as_str())
+                    .id(egui::Id::unique(SNIPPET_FIELD))
                     .font(egui::TextStyle::Monospace)
                     .desired_width(560.0),
             );
