@@ -737,3 +737,77 @@ fn a_large_paste_is_inspected_off_the_ui_thread_and_shown_as_a_summary() {
     assert!(h.state().inspect.input.is_empty());
     assert!(h.state().inspect.result.is_none());
 }
+
+/// Frame times while a large batch is classified and once its table is up (printed, not
+/// asserted: a debug build on a shared machine is no stopwatch).
+#[test]
+fn the_window_keeps_drawing_while_a_large_batch_is_classified() {
+    use signet::gui::app::{Action, FileUse};
+    use signet::gui::rotate::RotateAction;
+    const N: usize = 100_000;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("cookies.txt");
+    let (a, b) = (flask_cookie("k-2026"), flask_cookie("k-2025"));
+    let text: String =
+        (0..N)
+            .map(|i| if i % 4 == 0 { &b } else { &a })
+            .fold(String::new(), |mut s, c| {
+                s.push_str(c);
+                s.push('\n');
+                s
+            });
+    std::fs::write(&path, text).expect("written");
+    let mut h = harness(app_with_keys(&[
+        ("shop-2026", "k-2026"),
+        ("shop-2025", "k-2025"),
+    ]));
+    h.state_mut().apply(Action::SetTab(Tab::Rotate));
+    h.state_mut()
+        .apply(Action::Rotate(RotateAction::PickCurrent(
+            "shop-prod".into(),
+        )));
+    h.state_mut()
+        .apply(Action::Rotate(RotateAction::RemoveProposed(1)));
+    h.state_mut()
+        .apply(Action::FileChosen(FileUse::RotateCookies, path));
+    h.run();
+    h.state_mut().apply(Action::Rotate(RotateAction::Run));
+    let mut during = Vec::new();
+    while h.state().rotate.job.is_some() && during.len() < 100_000 {
+        let t = std::time::Instant::now();
+        h.step();
+        during.push(t.elapsed());
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let result = h.state().rotate.result.as_ref().expect("finished");
+    assert_eq!(result.rows.len(), N);
+    assert_eq!(
+        result
+            .report
+            .count(signet::core::rotate::Outcome::Invalidated),
+        N / 4
+    );
+    let mut after = Vec::new();
+    for _ in 0..10 {
+        let t = std::time::Instant::now();
+        h.step();
+        after.push(t.elapsed());
+    }
+    // Filtering and sorting a large table happen once per change, then frames are cheap again.
+    h.get_by_label("Signed at").click();
+    let t = std::time::Instant::now();
+    h.step();
+    let sort_frame = t.elapsed();
+    h.step();
+    let t = std::time::Instant::now();
+    h.step();
+    let next_frame = t.elapsed();
+    let max = |v: &[std::time::Duration]| v.iter().max().copied().unwrap_or_default();
+    eprintln!(
+        "frames: {} while classifying {N} cookies, slowest {:?}; with the table: slowest {:?}; \
+         re-sorting frame {sort_frame:?}, the frame after {next_frame:?}",
+        during.len(),
+        max(&during),
+        max(&after)
+    );
+}

@@ -1114,6 +1114,7 @@ impl SignetApp {
         match job.rx.try_recv() {
             Ok(Ok(result)) => {
                 self.rotate.result = Some(result);
+                self.rotate.view = None;
                 self.rotate.job = None;
                 false
             }

@@ -66,6 +66,45 @@ pub struct RotateResult {
     pub cancelled: bool,
     /// Where the cookies came from.
     pub source: Source,
+    /// Signed-at by day, per outcome (computed once, on the worker).
+    pub timeline: Option<Timeline>,
+}
+
+/// The batch's signing times, bucketed (at most 120 buckets: by day, or an even share of a
+/// longer span), counted per outcome.
+pub struct Timeline {
+    /// Oldest and newest signed-at.
+    pub min: i64,
+    /// Newest signed-at.
+    pub max: i64,
+    /// Days per bucket.
+    pub days: f64,
+    /// Cookies per bucket, per outcome.
+    pub counts: std::collections::BTreeMap<Outcome, Vec<f64>>,
+}
+
+impl Timeline {
+    fn of(rows: &[Row]) -> Option<Self> {
+        let stamps = || {
+            rows.iter()
+                .filter_map(|r| r.class.signed_at.map(|t| (t, r.class.outcome)))
+        };
+        let min = stamps().map(|s| s.0).min()?;
+        let max = stamps().map(|s| s.0).max()?;
+        let buckets = ((max - min) / 86_400 + 1).clamp(1, 120) as usize;
+        let span = ((max - min) as f64 / buckets as f64).max(1.0);
+        let mut counts: std::collections::BTreeMap<Outcome, Vec<f64>> = Default::default();
+        for (t, o) in stamps() {
+            let b = (((t - min) as f64 / span) as usize).min(buckets - 1);
+            counts.entry(o).or_insert_with(|| vec![0.0; buckets])[b] += 1.0;
+        }
+        Some(Self {
+            min,
+            max,
+            days: span / 86_400.0,
+            counts,
+        })
+    }
 }
 
 /// How the table is sorted.
@@ -106,7 +145,13 @@ pub struct RotateState {
     pub selected: Option<usize>,
     /// The selected row inspected (payload shown under the table).
     pub selected_inspection: Option<Inspection>,
+    /// The table's rows for the current filter and order (filter, order, row indices), kept
+    /// between frames: a million rows are filtered and sorted once per change, not per frame.
+    pub view: Option<TableView>,
 }
+
+/// The table's filter (an outcome label), its order, and the row indices they give.
+pub type TableView = (Option<String>, (SortBy, bool), Vec<usize>);
 
 impl Default for RotateState {
     fn default() -> Self {
@@ -123,6 +168,7 @@ impl Default for RotateState {
             sort: (SortBy::Line, false),
             selected: None,
             selected_inspection: None,
+            view: None,
         }
     }
 }
@@ -260,11 +306,13 @@ pub fn start(
             });
             let answer = run.map_err(|e| e.to_string()).map(|cancelled| {
                 report.conclude(&rotation, &names.0, &names.1);
+                let timeline = Timeline::of(&rows);
                 RotateResult {
                     rows,
                     report,
                     cancelled,
                     source,
+                    timeline,
                 }
             });
             let _ = tx.send(answer);
@@ -510,7 +558,9 @@ pub fn rotate_ui(
         }
     });
     summary_plot(ui, &result.report);
-    timeline_ui(ui, &result.rows);
+    if let Some(t) = &result.timeline {
+        timeline_ui(ui, t);
+    }
     for f in &result.report.findings {
         let warn = f.starts_with("Warning");
         if warn {
@@ -520,28 +570,36 @@ pub fn rotate_ui(
         }
     }
     ui.separator();
-    let mut rows: Vec<usize> = result
-        .rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| {
-            st.filter
-                .as_ref()
-                .is_none_or(|f| r.class.outcome.label() == *f)
-        })
-        .map(|(i, _)| i)
-        .collect();
-    let (by, descending) = st.sort;
-    match by {
-        SortBy::Line => {}
-        SortBy::Outcome => rows.sort_by_key(|&i| result.rows[i].class.outcome),
-        SortBy::SignedAt => {
-            rows.sort_by_key(|&i| result.rows[i].class.signed_at.unwrap_or(i64::MAX))
+    let fresh = st
+        .view
+        .as_ref()
+        .is_some_and(|(f, sort, _)| *f == st.filter && *sort == st.sort);
+    if !fresh {
+        let mut rows: Vec<usize> = result
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                st.filter
+                    .as_ref()
+                    .is_none_or(|f| r.class.outcome.label() == *f)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let (by, descending) = st.sort;
+        match by {
+            SortBy::Line => {}
+            SortBy::Outcome => rows.sort_by_key(|&i| result.rows[i].class.outcome),
+            SortBy::SignedAt => {
+                rows.sort_by_key(|&i| result.rows[i].class.signed_at.unwrap_or(i64::MAX))
+            }
         }
+        if descending {
+            rows.reverse();
+        }
+        st.view = Some((st.filter.clone(), st.sort, rows));
     }
-    if descending {
-        rows.reverse();
-    }
+    let rows: &[usize] = st.view.as_ref().map(|v| v.2.as_slice()).unwrap_or(&[]);
     ui.label(format!(
         "{} cookie{} shown",
         rows.len(),
@@ -695,32 +753,16 @@ fn summary_plot(ui: &mut Ui, report: &Report) {
 }
 
 /// Signed-at of the batch by day (or by an even share of the span), stacked by outcome.
-fn timeline_ui(ui: &mut Ui, rows: &[Row]) {
-    let stamps: Vec<(i64, Outcome)> = rows
-        .iter()
-        .filter_map(|r| r.class.signed_at.map(|t| (t, r.class.outcome)))
-        .collect();
-    let (Some(min), Some(max)) = (
-        stamps.iter().map(|s| s.0).min(),
-        stamps.iter().map(|s| s.0).max(),
-    ) else {
-        return;
-    };
-    let buckets = ((max - min) / 86_400 + 1).clamp(1, 120) as usize;
-    let span = ((max - min) as f64 / buckets as f64).max(1.0);
-    let mut counts: std::collections::BTreeMap<Outcome, Vec<f64>> = Default::default();
-    for (t, o) in &stamps {
-        let b = (((t - min) as f64 / span) as usize).min(buckets - 1);
-        counts.entry(*o).or_insert_with(|| vec![0.0; buckets])[b] += 1.0;
-    }
+fn timeline_ui(ui: &mut Ui, t: &Timeline) {
+    let (min, max, days) = (t.min, t.max, t.days);
     ui.label(format!(
         "Signed between {} and {}",
         time::format_utc(min),
         time::format_utc(max)
     ));
-    let days = span / 86_400.0;
     let mut charts: Vec<BarChart> = Vec::new();
-    for (outcome, per) in counts {
+    for (outcome, per) in &t.counts {
+        let outcome = *outcome;
         let bars: Vec<Bar> = per
             .iter()
             .enumerate()
