@@ -273,14 +273,7 @@ fn the_rotate_tab_classifies_a_batch_off_the_ui_thread_and_filters_it() {
     h.get_by_label(label).type_text(&batch);
     h.run();
     h.get_by_label("Preview rotation").click();
-    for _ in 0..200 {
-        h.run();
-        if h.state().rotate.job.is_none() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    h.run();
+    finish_rotation(&mut h);
     let result = h.state().rotate.result.as_ref().expect("a result");
     use signet::core::rotate::Outcome;
     assert_eq!(result.report.count(Outcome::ValidFallback(0)), 1);

@@ -130,8 +130,12 @@ fn b64url(bytes: &[u8]) -> String {
 fn flask_compressed(json: &[u8]) -> String {
     let mut z = ZlibEncoder::new(Vec::new(), Compression::best());
     z.write_all(json).expect("compress");
-    let compressed = z.finish().expect("compress");
-    let value = format!(".{}.aVW2qA", b64url(&compressed));
+    flask_signed(&z.finish().expect("compress"))
+}
+
+/// A Flask cookie (signed with `hostile-key`) carrying these compressed payload bytes.
+fn flask_signed(compressed: &[u8]) -> String {
+    let value = format!(".{}.aVW2qA", b64url(compressed));
     let derived = signet::core::mac::hmac(
         signet::core::mac::Digest::Sha1,
         b"hostile-key",
@@ -201,20 +205,7 @@ fn large_generated_inputs_get_clear_answers_in_bounded_memory() {
     z.write_all(b"\"}").expect("compress");
     let compressed = z.finish().expect("compress");
     assert!(compressed.len() < 2 * 1024 * 1024, "{}", compressed.len());
-    let value = {
-        let v = format!(".{}.aVW2qA", b64url(&compressed));
-        let derived = signet::core::mac::hmac(
-            signet::core::mac::Digest::Sha1,
-            b"hostile-key",
-            &[b"cookie-session"],
-        );
-        let sig = signet::core::mac::hmac(
-            signet::core::mac::Digest::Sha1,
-            derived.as_bytes(),
-            &[v.as_bytes()],
-        );
-        format!("{v}.{}", b64url(sig.as_bytes()))
-    };
+    let value = flask_signed(&compressed);
     let r = inspect("zlib bomb (1 KB-per-MB, 1 GiB)", value.into_bytes());
     assert_ne!(r.code, 0, "a bomb is not a valid cookie: {}", r.out);
     assert!(

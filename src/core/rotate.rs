@@ -63,6 +63,21 @@ pub struct Classified {
     pub error: Option<String>,
 }
 
+impl Classified {
+    /// A line that is not a well-formed cookie of the format, and why.
+    pub fn malformed(why: impl Into<String>) -> Self {
+        Self {
+            outcome: Outcome::Malformed,
+            now: "malformed",
+            signed_at: None,
+            key_now: None,
+            key_next: None,
+            cookie_name: None,
+            error: Some(why.into()),
+        }
+    }
+}
+
 /// A prepared comparison of two key sets for one format.
 pub struct Rotation {
     format: &'static dyn CookieFormat,
@@ -148,17 +163,7 @@ impl Rotation {
     pub fn classify(&self, line: &str) -> Classified {
         let decoded = match self.decode_line(line) {
             Ok(d) => d,
-            Err(e) => {
-                return Classified {
-                    outcome: Outcome::Malformed,
-                    now: "malformed",
-                    signed_at: None,
-                    key_now: None,
-                    key_next: None,
-                    cookie_name: None,
-                    error: Some(e),
-                };
-            }
+            Err(e) => return Classified::malformed(e),
         };
         self.classify_decoded(&decoded)
     }

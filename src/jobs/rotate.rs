@@ -10,7 +10,7 @@ use std::io::{self, BufRead, Read as _};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::core::input;
-use crate::core::rotate::{Classified, Outcome, Rotation};
+use crate::core::rotate::{Classified, Rotation};
 
 /// Lines classified per chunk (split across the worker threads).
 pub const CHUNK: usize = 32 * 1024;
@@ -273,15 +273,9 @@ pub fn classify_chunk(rotation: &Rotation, lines: &[&str], threads: usize) -> Ve
             match handle.join() {
                 Ok(part) => all.extend(part),
                 // Classification never panics; should a bug make it, the rows stay aligned.
-                Err(_) => all.extend((0..len).map(|_| Classified {
-                    outcome: Outcome::Malformed,
-                    now: "malformed",
-                    signed_at: None,
-                    key_now: None,
-                    key_next: None,
-                    cookie_name: None,
-                    error: Some("internal error while classifying".into()),
-                })),
+                Err(_) => all.extend(
+                    (0..len).map(|_| Classified::malformed("internal error while classifying")),
+                ),
             }
         }
         all
@@ -291,6 +285,7 @@ pub fn classify_chunk(rotation: &Rotation, lines: &[&str], threads: usize) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::rotate::Outcome;
     use crate::core::{FormatParams, Secret, VerifyOptions, format_by_id};
 
     fn flask(key: &str) -> String {
