@@ -834,6 +834,7 @@ impl SignetApp {
                 Ok(m) if m.is_file() => {
                     self.prefs.tab = Tab::Rotate;
                     self.rotate.file = Some(path.to_path_buf());
+                    self.rotate.file_size = m.len();
                 }
                 Ok(_) => self.error(format!("{shown} is not a file.")),
                 Err(e) => self.error(format!("cannot read {shown}: {e}")),

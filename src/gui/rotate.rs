@@ -131,6 +131,8 @@ pub struct RotateState {
     pub batch: String,
     /// A file to stream instead of the pasted text.
     pub file: Option<PathBuf>,
+    /// Its size when it was chosen (drawing does no I/O).
+    pub file_size: u64,
     /// Read the input as CSV and take this column (empty: not CSV).
     pub csv_column: String,
     /// The running job.
@@ -161,6 +163,7 @@ impl Default for RotateState {
             proposed: Vec::new(),
             batch: String::new(),
             file: None,
+            file_size: 0,
             csv_column: String::new(),
             job: None,
             result: None,
@@ -442,11 +445,10 @@ pub fn rotate_ui(
     });
     if let Some(path) = &st.file {
         ui.horizontal(|ui| {
-            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
             ui.label(format!(
                 "Cookies from {} ({})",
                 path.display(),
-                human_bytes(size)
+                human_bytes(st.file_size)
             ));
             if ui.small_button("Use pasted text instead").clicked() {
                 actions.push(RotateAction::ClearFile);
