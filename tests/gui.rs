@@ -324,17 +324,23 @@ fn the_rotate_tab_classifies_a_batch_off_the_ui_thread_and_filters_it() {
     );
 }
 
-/// Waits for the Rotate tab's job to finish.
-fn finish_rotation(h: &mut Harness<'_, SignetApp>) {
+/// Runs frames until `done` holds for the app (a worker thread answered), then one more frame
+/// so the window shows it; fails after 5 s.
+fn wait_for(h: &mut Harness<'_, SignetApp>, what: &str, done: impl Fn(&SignetApp) -> bool) {
     for _ in 0..500 {
         h.run();
-        if h.state().rotate.job.is_none() {
+        if done(h.state()) {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     h.run();
-    assert!(h.state().rotate.job.is_none(), "the job did not finish");
+    assert!(done(h.state()), "{what} did not happen");
+}
+
+/// Waits for the Rotate tab's job to finish.
+fn finish_rotation(h: &mut Harness<'_, SignetApp>) {
+    wait_for(h, "the rotation job finishing", |a| a.rotate.job.is_none());
 }
 
 #[test]
@@ -369,14 +375,9 @@ fn the_rotate_tab_streams_a_chosen_csv_file_and_sorts_it() {
         .apply(Action::Rotate(RotateAction::RemoveProposed(1)));
     h.run();
     h.get_by_label("Load cookies from a file…").click();
-    for _ in 0..100 {
-        h.run();
-        if h.state().rotate.file.is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    h.run();
+    wait_for(&mut h, "the file dialog answering", |a| {
+        a.rotate.file.is_some()
+    });
     h.get_by_label_contains("Cookies from");
     h.get_by_role_and_label(Role::TextInput, "CSV column")
         .click();
@@ -441,14 +442,9 @@ fn keys_import_from_the_clipboard_and_a_file_and_reorder_in_a_set() {
     );
     // A file: named after it, the SECRET_KEY line taken.
     h.get_by_label("Import from a file…").click();
-    for _ in 0..100 {
-        h.run();
-        if h.state().file_dialog.is_none() && h.state().keys.iter().any(|k| k.name == "prod") {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    h.run();
+    wait_for(&mut h, "the import from the file", |a| {
+        a.file_dialog.is_none() && a.keys.iter().any(|k| k.name == "prod")
+    });
     let key = h
         .state()
         .store
@@ -585,14 +581,7 @@ fn the_audit_tab_finds_a_planted_key_off_the_ui_thread_and_masks_it() {
         .type_text(list.to_str().expect("path"));
     h.run();
     h.get_by_label("Run audit").click();
-    for _ in 0..500 {
-        h.run();
-        if h.state().audit.job.is_none() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    h.run();
+    wait_for(&mut h, "the audit finishing", |a| a.audit.job.is_none());
     let result = h.state().audit.result.as_ref().expect("a result");
     assert_eq!(
         result.found.as_deref().map(|k| k.as_slice()),
@@ -608,14 +597,7 @@ fn the_audit_tab_finds_a_planted_key_off_the_ui_thread_and_masks_it() {
     // A cookie signed with a key on no list: not found after the whole list.
     h.state_mut().audit.cookie = flask_cookie("on-no-list-at-all-77c2");
     h.get_by_label("Run audit").click();
-    for _ in 0..500 {
-        h.run();
-        if h.state().audit.job.is_none() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    h.run();
+    wait_for(&mut h, "the audit finishing", |a| a.audit.job.is_none());
     let result = h.state().audit.result.as_ref().expect("a result");
     assert!(result.found.is_none());
     assert_eq!(

@@ -167,6 +167,13 @@ fn committed_corpus_gets_clear_answers() {
         let r = inspect("JSON Python accepts", line.as_bytes().to_vec());
         // Python's json.loads takes all of them, so they are genuine, valid cookies.
         assert_eq!(r.code, 0, "case {i}: {}", r.out);
+        // Lone surrogates and NaN/Infinity (the first three) cannot be reproduced: a note says so.
+        assert_eq!(
+            r.out.contains("JSON only Python reads"),
+            i < 3,
+            "case {i}: {}",
+            r.out
+        );
     }
     for name in ["base64-every-byte.bin", "nul-bytes.bin", "invalid-utf8.bin"] {
         let r = inspect(name, corpus(name));

@@ -290,45 +290,16 @@ impl PreparedSha1 {
         self.blocks.len() + 3
     }
 
-    /// `HMAC-SHA1(key, message)`.
+    /// `HMAC-SHA1(key, message)` (working buffers wiped on return).
     pub fn hmac(&self, key: &[u8]) -> Tag {
         use sha1::Digest as _;
-        use sha1::block_api::compress;
-        use zeroize::Zeroize as _;
-        let mut pad = [0u8; 64];
-        if key.len() > 64 {
-            pad[..20].copy_from_slice(&Sha1::digest(key));
-        } else {
-            pad[..key.len()].copy_from_slice(key);
+        let mut scratch = Sha1Scratch::default();
+        if !self.hmac_with(key, &mut scratch) {
+            // HMAC keys longer than a block are hashed first.
+            scratch.key.copy_from_slice(&Sha1::digest(key));
+            self.hmac_with_derived(&mut scratch);
         }
-        for b in &mut pad {
-            *b ^= 0x36;
-        }
-        let mut inner = SHA1_H0;
-        compress(&mut inner, std::slice::from_ref(&pad));
-        compress(&mut inner, &self.blocks);
-        for b in &mut pad {
-            *b ^= 0x36 ^ 0x5c;
-        }
-        let mut outer = SHA1_H0;
-        compress(&mut outer, std::slice::from_ref(&pad));
-        pad.zeroize();
-        let mut last = [0u8; 64];
-        for (i, w) in inner.iter().enumerate() {
-            last[4 * i..4 * i + 4].copy_from_slice(&w.to_be_bytes());
-        }
-        last[20] = 0x80;
-        last[56..].copy_from_slice(&((64u64 + 20) * 8).to_be_bytes());
-        compress(&mut outer, std::slice::from_ref(&last));
-        let mut out = [0u8; 20];
-        for (i, w) in outer.iter().enumerate() {
-            out[4 * i..4 * i + 4].copy_from_slice(&w.to_be_bytes());
-        }
-        let tag = Tag::new(&out);
-        last.zeroize();
-        inner.zeroize();
-        out.zeroize();
-        tag
+        Tag::new(&scratch.out)
     }
 }
 

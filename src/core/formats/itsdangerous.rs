@@ -191,10 +191,11 @@ impl ItsDangerous {
     }
 
     /// Decodes the payload text (the part before the timestamp) as the loader would. Returns the
-    /// payload, whether it was compressed and whether its base64 was non-canonical.
-    fn load_payload(&self, text: &str) -> (Result<Value, String>, bool, bool) {
+    /// payload with whether Python-only JSON was mapped, whether it was compressed and whether its
+    /// base64 was non-canonical.
+    fn load_payload(&self, text: &str) -> (Result<(Value, bool), String>, bool, bool) {
         match self.codec() {
-            Codec::Raw => (Ok(Value::String(text.to_string())), false, false),
+            Codec::Raw => (Ok((Value::String(text.to_string()), false)), false, false),
             Codec::JsonText(_) => (parse_json(text.as_bytes()), false, false),
             Codec::UrlSafe(_) => {
                 let (compressed, body) = match text.strip_prefix('.') {
@@ -215,7 +216,7 @@ impl ItsDangerous {
                         }
                     })
                     .and_then(|json| parse_json(&json))
-                    .and_then(|v| self.check_value(v));
+                    .and_then(|(v, mapped)| Ok((self.check_value(v)?, mapped)));
                 (result, compressed, lenient)
             }
             Codec::StdBase64(_) => {
@@ -271,21 +272,12 @@ impl ItsDangerous {
     }
 }
 
-fn parse_json(bytes: &[u8]) -> Result<Value, String> {
+/// The payload's JSON as Python reads it, and whether Python-only constructs had to be mapped
+/// ([`pyjson::PYTHON_ONLY_NOTE`]).
+fn parse_json(bytes: &[u8]) -> Result<(Value, bool), String> {
     let text =
         std::str::from_utf8(bytes).map_err(|_| "the payload is not UTF-8 text".to_string())?;
-    let (value, mapped) =
-        pyjson::parse_python(text).map_err(|e| format!("the payload is not JSON ({e})"))?;
-    if mapped {
-        PYTHON_ONLY.with(|f| f.set(true));
-    }
-    Ok(value)
-}
-
-thread_local! {
-    /// Set by [`parse_json`] when the payload needed [`pyjson::PYTHON_ONLY_NOTE`]; read and
-    /// cleared by `decode` on the same thread.
-    static PYTHON_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    pyjson::parse_python(text).map_err(|e| format!("the payload is not JSON ({e})"))
 }
 
 impl CookieFormat for ItsDangerous {
@@ -472,15 +464,15 @@ impl CookieFormat for ItsDangerous {
                 }
             }
         }
-        PYTHON_ONLY.with(|f| f.set(false));
-        let (payload, compressed, payload_lenient) = if ts_span.is_none() && self.timed() {
+        let (loaded, compressed, payload_lenient) = if ts_span.is_none() && self.timed() {
             (Err("there is no timestamp".to_string()), false, false)
         } else {
             self.load_payload(&value[..payload_end])
         };
-        if PYTHON_ONLY.with(|f| f.replace(false)) {
+        if matches!(loaded, Ok((_, true))) {
             notes.push(pyjson::PYTHON_ONLY_NOTE.into());
         }
+        let payload = loaded.map(|(v, _)| v);
         if payload_lenient {
             lenient_parts.push(PartKind::Payload);
             notes.push(
