@@ -8,6 +8,12 @@
 //!   least (HMAC key derivation: 2 pad blocks, 1 salt block, 1 outer block; the signature HMAC: 2
 //!   pad blocks, 1 block of a short cookie, 1 outer block), so 8 × `compress_block` / this figure is
 //!   the fraction of the limit reached on one core.
+//! * `sha1/compress_lanes/<backend>`: 16 independent compressions on each multi-buffer backend
+//!   this CPU has (`src/core/sha1x2.rs`); per compression, the time divided by 16 (criterion's
+//!   throughput figure, in elements/s, counts compressions).
+//! * `audit/flask_batch_miss`: 16 wrong candidates at once (`Target::try_batch`), the way the audit's
+//!   workers try them: the elements/s figure is candidates/s on one core.
+//! * `audit/flask_search/<backend>`: the same on each backend's multi-buffer SHA-1 alone.
 //! * `audit/flask_candidate_verifier`: the same through a verifier built per candidate, the path
 //!   formats without a prepared key check take.
 //!
@@ -15,9 +21,11 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use base64::Engine as _;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::json;
 use signet::core::audit::Target;
+use signet::core::sha1x2::{Backend, Derivation, LANES, Sha1Lanes, Sha1Search};
 use signet::core::{FormatParams, Secret, VerifyOptions, format_by_id};
 
 fn bench(c: &mut Criterion) {
@@ -33,6 +41,14 @@ fn bench(c: &mut Criterion) {
     g.bench_function("compress_block", |b| {
         b.iter(|| sha1::block_api::compress(black_box(&mut state), black_box(&block)))
     });
+    g.throughput(Throughput::Elements(LANES as u64));
+    let blocks: [[u8; 64]; LANES] = std::array::from_fn(|i| [i as u8; 64]);
+    let mut states = [state; LANES];
+    for backend in Backend::ALL.into_iter().filter(|b| b.is_available()) {
+        g.bench_function(format!("compress_lanes/{}", backend.name()), |b| {
+            b.iter(|| backend.compress(black_box(&mut states), black_box(&blocks)))
+        });
+    }
     g.finish();
 
     let flask = format_by_id("flask").expect("flask");
@@ -58,6 +74,39 @@ fn bench(c: &mut Criterion) {
     g.bench_function("flask_candidate_miss", |b| {
         b.iter(|| target.try_key(black_box(b"not-the-key-0123")))
     });
+    let misses: Vec<Vec<u8>> = (0..LANES)
+        .map(|i| format!("not-the-key-{i:04}").into_bytes())
+        .collect();
+    let batch: Vec<&[u8]> = misses.iter().map(Vec::as_slice).collect();
+    g.throughput(Throughput::Elements(LANES as u64));
+    g.bench_function("flask_batch_miss", |b| {
+        b.iter(|| target.try_batch(black_box(&batch)))
+    });
+    let (signed, tag) = cookie
+        .rsplit_once('.')
+        .expect("payload.timestamp.signature");
+    let signature: [u8; 20] = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(tag)
+        .expect("base64")
+        .try_into()
+        .expect("a SHA-1 tag");
+    let mut lanes = Sha1Lanes::default();
+    for backend in Backend::ALL.into_iter().filter(|b| b.is_available()) {
+        let search = Sha1Search::new(
+            Derivation::Hmac {
+                salt: b"cookie-session",
+            },
+            signed.as_bytes(),
+            &signature,
+        )
+        .with_backend(backend)
+        .expect("available");
+        assert_eq!(search.check(&[b"the-real-key"], &mut lanes), 1);
+        g.bench_function(format!("flask_search/{}", backend.name()), |b| {
+            b.iter(|| search.check(black_box(&batch), &mut lanes))
+        });
+    }
+    g.throughput(Throughput::Elements(1));
     let decoded = flask
         .decode(&cookie, &FormatParams::default())
         .expect("decodes");

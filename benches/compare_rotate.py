@@ -1,20 +1,29 @@
 #!/usr/bin/env python3
 """Rotation preview at scale: classify N Flask cookies under a current and a proposed key set with
-Signet (`signet rotate`, release build, every core) and with a Python loop over itsdangerous on the
-same file, in the same run; report wall time, peak memory and the ratio.
+Signet (`signet rotate --json`, release build) and with a Python loop over itsdangerous on the
+same file, in the same run; report wall time, peak memory and the ratios.
 
-    target/interop-venv/bin/python benches/compare_rotate.py [--cookies 1000000] [--python-sample 100000]
+    /tmp/signet-py/bin/python benches/compare_rotate.py [--cookies 1000000] [--python-sample 100000]
+                                                        [--runs 3]
 
-Python classifies a sample (by default 100,000 cookies: a million takes it minutes) and its time is
-scaled to the whole file; Signet classifies every cookie. Both must agree on the counts of the sample.
+(any Python with Flask installed). The file is made once by the real Flask serializer and kept in
+target/bench/. Python classifies a sample (by default 100,000 cookies: a million takes it about
+a minute) on one core and its time is scaled to the whole file; Signet classifies every cookie,
+on every core (`--threads N`) and on one (`--threads 1`), each `--runs` times (the best run is
+reported, with the others beside it: the machine may be shared). Its rows go to a file, so that
+nothing else competes for the cores while it runs; wall time, CPU time and peak RSS come from
+/usr/bin/time. Both must agree on the outcome counts of the sample.
+
+Per-core ratio: Python's time per cookie on one core over Signet's core-time per cookie
+(wall x cores / N on every core, wall / N on one).
 """
 
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -88,10 +97,20 @@ def python_classify(lines: list[str]) -> tuple[float, dict]:
     return time.perf_counter() - t0, counts
 
 
+def run_signet(cmd: list[str], threads: int, out_path: Path) -> dict:
+    """One `signet rotate` run on `threads` threads, rows to `out_path`."""
+    with out_path.open("wb") as out:
+        proc = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M"] + cmd + ["--threads", str(threads)],
+                              stdout=out, stderr=subprocess.PIPE, check=True)
+    wall, user, sys_, peak_kb = proc.stderr.decode().strip().splitlines()[-1].split()
+    return {"wall": float(wall), "cpu": float(user) + float(sys_), "rss_mb": int(peak_kb) / 1024}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cookies", type=int, default=1_000_000)
     ap.add_argument("--python-sample", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
     out_dir = ROOT / "target" / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -100,7 +119,7 @@ def main() -> int:
         t0 = time.perf_counter()
         generate(path, args.cookies)
         print(f"generated {args.cookies} cookies in {time.perf_counter() - t0:.0f} s -> {path}")
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "signet"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet", "--bin", "signet"], cwd=ROOT, check=True)
     binary = ROOT / "target" / "release" / "signet"
     cmd = [str(binary), "rotate", "--json", "--format", "flask", "--now", str(NOW)]
     for k in CURRENT:
@@ -108,31 +127,44 @@ def main() -> int:
     for k in PROPOSED:
         cmd += ["--to-secret", k]
     cmd.append(str(path))
-    t0 = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
-    wall = time.perf_counter() - t0
-    peak_kb = int(proc.stderr.decode().strip().splitlines()[-1])
+    cores = os.cpu_count() or 1
+    runs: dict[int, list[dict]] = {}
+    outputs: dict[int, Path] = {}
+    for threads in sorted({cores, 1}, reverse=True):
+        outputs[threads] = out_dir / f"rotate-{args.cookies}-{threads}t.jsonl"
+        runs[threads] = [run_signet(cmd, threads, outputs[threads]) for _ in range(args.runs)]
+    rows = outputs[1]
+    same = all(filecmp.cmp(rows, other, shallow=False) for other in outputs.values())
+
     signet_counts: dict = {}
     sample_counts: dict = {}
-    for i, line in enumerate(proc.stdout.decode().splitlines()):
-        outcome = json.loads(line)["outcome"]
-        outcome = "valid" if outcome.startswith("valid") else outcome
-        signet_counts[outcome] = signet_counts.get(outcome, 0) + 1
-        if i < args.python_sample:
-            sample_counts[outcome] = sample_counts.get(outcome, 0) + 1
-    lines = path.read_text().splitlines()[: args.python_sample]
+    with rows.open() as f:
+        for i, line in enumerate(f):
+            outcome = json.loads(line)["outcome"]
+            outcome = "valid" if outcome.startswith("valid") else outcome
+            signet_counts[outcome] = signet_counts.get(outcome, 0) + 1
+            if i < args.python_sample:
+                sample_counts[outcome] = sample_counts.get(outcome, 0) + 1
+    with path.open() as f:
+        lines = [line.rstrip("\n") for _, line in zip(range(args.python_sample), f)]
     py_s, py_counts = python_classify(lines)
     py_per = py_s / len(lines)
     n = args.cookies
-    cores = os.cpu_count() or 1
     print("=" * 78)
     print(f"rotation preview of {n} Flask cookies, current {len(CURRENT)} keys, proposed {len(PROPOSED)} keys, {cores} cores")
-    print(f"Signet (signet rotate, release, all cores): {wall:.2f} s wall, {n / wall:,.0f} cookies/s, peak RSS {peak_kb / 1024:.0f} MB")
     print(f"Python itsdangerous loop (1 core, {len(lines)} sampled): {py_per * 1e6:.1f} us/cookie -> {py_per * n:.0f} s for all")
-    print(f"ratio (Python 1 core / Signet all cores): {py_per * n / wall:.0f}x; per core: {py_per * n / (wall * cores):.0f}x")
+    for threads, results in runs.items():
+        best = min(results, key=lambda r: r["wall"])
+        core_per = best["wall"] * threads / n
+        walls = ", ".join(f"{r['wall']:.2f}" for r in results)
+        print(f"Signet, {threads} thread{'s' if threads > 1 else ''}: {best['wall']:.2f} s wall (runs: {walls}), "
+              f"{n / best['wall']:,.0f} cookies/s, {best['cpu']:.2f} s CPU, peak RSS {best['rss_mb']:.0f} MB; "
+              f"{core_per * 1e6:.2f} us per cookie per core -> {py_per / core_per:.0f}x Python per core, "
+              f"{py_per * n / best['wall']:.0f}x overall")
     print(f"counts: signet {signet_counts}; python sample {py_counts}; signet sample {sample_counts}")
+    print(f"rows on {' and '.join(str(t) for t in outputs)} thread(s): {'identical' if same else 'DIFFERENT'}")
     print("=" * 78)
-    return 0 if py_counts == sample_counts else 1
+    return 0 if py_counts == sample_counts and same else 1
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod core;
+#[cfg(feature = "gui")]
 pub mod gui;
 pub mod hardening;
 pub mod jobs;

@@ -425,6 +425,133 @@ fn rotate_classifies_each_line_and_summarises() {
 }
 
 #[test]
+fn rotate_takes_a_key_generator_per_rails_key() {
+    let sign = |variant: &str, secret: &str| {
+        let run = signet(
+            &[
+                "sign",
+                "--format",
+                "rails-signed",
+                "--variant",
+                variant,
+                "--cookie-name",
+                "session",
+                "--secret",
+                secret,
+                r#"{"user_id": 1}"#,
+            ],
+            "",
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout.trim().to_string()
+    };
+    // A Rails 6.1 app's cookie (SHA1 key generator) and a 7.1 app's (SHA256).
+    let (old, new) = (sign("rails-6.1", "skb-a"), sign("rails-7.1", "skb-b"));
+    let input = format!("session={old}\nsession={new}\n");
+    let rotate = |to: &[&str]| {
+        let mut args = vec![
+            "rotate",
+            "--json",
+            "--format",
+            "rails-signed",
+            "--from-secret",
+            "skb-a",
+            "--from-key-derivation",
+            "pbkdf2-sha1",
+        ];
+        args.extend_from_slice(to);
+        args.extend_from_slice(&["--now", NOW, "-"]);
+        signet(&args, &input)
+    };
+    let outcomes = |run: &Run| -> Vec<String> {
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+            .lines()
+            .map(|l| {
+                let row: Value = serde_json::from_str(l).expect("JSON line");
+                row["outcome"].as_str().expect("outcome").to_string()
+            })
+            .collect()
+    };
+    const WARNING: &str = "Warning: the proposed secret_key_base is derived with SHA256 where the current one is derived with SHA1";
+    // The Rails 7.0 upgrade: B on SHA256, A kept as a SHA1 cookies_rotations entry; the comma
+    // list and the repeated flag say the same.
+    for to in [
+        &[
+            "--to-secret",
+            "skb-b",
+            "--to-secret",
+            "skb-a",
+            "--to-key-derivation",
+            "pbkdf2-sha256,pbkdf2-sha1",
+        ][..],
+        &[
+            "--to-key-derivation",
+            "pbkdf2-sha256",
+            "--to-secret",
+            "skb-b",
+            "--to-key-derivation",
+            "pbkdf2-sha1",
+            "--to-secret",
+            "skb-a",
+        ],
+    ] {
+        let run = rotate(to);
+        assert_eq!(outcomes(&run), ["valid-fallback:0", "valid-primary"]);
+        assert!(!run.stderr.contains(WARNING), "{}", run.stderr);
+    }
+    // Only the key generator switched, no SHA1 entry: A's cookie is logged out, and said so.
+    let run = rotate(&[
+        "--to-secret",
+        "skb-a",
+        "--to-key-derivation",
+        "pbkdf2-sha256",
+    ]);
+    assert_eq!(outcomes(&run), ["invalidated", "already-invalid"]);
+    assert!(run.stderr.contains(WARNING), "{}", run.stderr);
+    // One value per key, or one for all.
+    let run = rotate(&[
+        "--to-secret",
+        "skb-b",
+        "--to-key-derivation",
+        "pbkdf2-sha256,pbkdf2-sha1,pbkdf2-sha1",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("--to-key-derivation gives 3 key derivations for 1 key"),
+        "{}",
+        run.stderr
+    );
+    // Other formats take one key derivation per set.
+    let flask = |to_kd: &str| {
+        signet(
+            &[
+                "rotate",
+                "--format",
+                "flask",
+                "--from-secret",
+                "k1",
+                "--to-secret",
+                "k2",
+                "--to-secret",
+                "k1",
+                "--to-key-derivation",
+                to_kd,
+                "--now",
+                NOW,
+                "-",
+            ],
+            "",
+        )
+    };
+    assert_eq!(flask("hmac,hmac").code, 0);
+    let run = flask("hmac,concat");
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("Rails only"), "{}", run.stderr);
+}
+
+#[test]
 fn completions_and_man_pages_come_from_the_command_definition() {
     // bash: the script loads and registers the completion function.
     let bash = signet(&["completions", "bash"], "");

@@ -403,6 +403,101 @@ fn the_rotate_tab_streams_a_chosen_csv_file_and_sorts_it() {
     assert!(h.state().rotate.sort.1, "descending");
 }
 
+/// A Rails signed cookie under `secret_key_base` `skb`, as the given Rails version writes it.
+fn rails_cookie(skb: &str, variant: &str) -> String {
+    let params = FormatParams {
+        cookie_name: Some("_app_session".into()),
+        variant: Some(variant.into()),
+        ..FormatParams::default()
+    };
+    let value = format_by_id("rails-signed")
+        .expect("rails-signed")
+        .sign(
+            &json!({"user_id": 7}),
+            &Secret::from_text(skb),
+            &params,
+            NOW - 600,
+        )
+        .expect("signs");
+    format!("_app_session={value}")
+}
+
+#[test]
+fn the_rotate_tab_previews_the_rails_7_key_generator_upgrade_key_by_key() {
+    use signet::core::rotate::Outcome;
+    use signet::gui::app::Action;
+    use signet::gui::rotate::RotateAction;
+    let (a, b) = ("a".repeat(128), "b".repeat(128));
+    let mut app = app_with_keys(&[("skb-2025", &a)]);
+    app.store
+        .add("skb-2026", &Secret::from_text(&b), Style::Flask, "", NOW)
+        .expect("added");
+    app.reload_keys();
+    let mut h = harness(app);
+    h.get_by_role_and_label(Role::Button, "Rotate").click();
+    h.run();
+    h.state_mut()
+        .apply(Action::Rotate(RotateAction::PickCurrent(
+            "shop-prod".into(),
+        )));
+    h.state_mut().rotate.format = "rails-signed";
+    h.state_mut()
+        .apply(Action::Rotate(RotateAction::AddProposed("skb-2026".into())));
+    h.state_mut().apply(Action::Rotate(RotateAction::MoveUp(1)));
+    // Today: A with SHA1 (Rails 6.1). Proposed: B with SHA256, A kept as a SHA1 rotation.
+    h.state_mut().rotate.current_key_gen = Some("pbkdf2-sha1");
+    h.state_mut()
+        .rotate
+        .proposed_key_gen
+        .insert("skb-2026".into(), "pbkdf2-sha256");
+    h.state_mut()
+        .rotate
+        .proposed_key_gen
+        .insert("skb-2025".into(), "pbkdf2-sha1");
+    h.state_mut().rotate.batch = [
+        rails_cookie(&a, "rails-6.1"),
+        rails_cookie(&a, "rails-6.1"),
+        rails_cookie(&b, "rails-7.0"),
+    ]
+    .join("\n");
+    h.run();
+    // Each key shows its key generator: the set in force now and both proposed keys.
+    {
+        use egui_kittest::kittest::NodeT as _;
+        let mut shown: Vec<String> = h
+            .query_all_by_label("key generator")
+            .filter_map(|n| n.accesskit_node().value())
+            .collect();
+        shown.sort();
+        assert_eq!(
+            shown,
+            [
+                "SHA1 (Rails 6.1 and older)",
+                "SHA1 (Rails 6.1 and older)",
+                "SHA256 (Rails 7.0+)"
+            ]
+        );
+    }
+    h.get_by_label("Preview rotation").click();
+    finish_rotation(&mut h);
+    let report = &h.state().rotate.result.as_ref().expect("a result").report;
+    assert_eq!(report.count(Outcome::ValidFallback(0)), 2);
+    assert_eq!(report.count(Outcome::ValidPrimary), 1);
+    assert!(h.query_by_label_contains("Rails 7.0 changed").is_none());
+    // The same proposal with A derived by SHA256: Rails no longer reads A's cookies.
+    h.state_mut()
+        .rotate
+        .proposed_key_gen
+        .insert("skb-2025".into(), "pbkdf2-sha256");
+    h.run();
+    h.get_by_label("Preview rotation").click();
+    finish_rotation(&mut h);
+    let report = &h.state().rotate.result.as_ref().expect("a result").report;
+    assert_eq!(report.count(Outcome::Invalidated), 2);
+    assert_eq!(report.count(Outcome::ValidPrimary), 1);
+    h.get_by_label_contains("Rails 7.0 changed key_generator_hash_digest_class");
+}
+
 #[test]
 fn keys_import_from_the_clipboard_and_a_file_and_reorder_in_a_set() {
     use signet::gui::app::{Action, FileUse};

@@ -1,14 +1,15 @@
 //! Rotation preview against the real frameworks: for each scenario (Flask with
 //! SECRET_KEY_FALLBACKS, Django with SECRET_KEY_FALLBACKS, cookie-session/keygrip and Express key
-//! arrays), every cookie's outcome under the proposed set must be what the real library does with
-//! the proposed configuration, and `now` what it does with the current one.
+//! arrays, Rails cookies_rotations including the SHA1 -> SHA256 key generator change of Rails 7.0),
+//! every cookie's outcome under the proposed set must be what the real library does with the
+//! proposed configuration, and `now` what it does with the current one.
 
 mod common;
 
-use common::accept::{ask, key_json, node, python};
+use common::accept::{ask, ask_program, key_json, node, python};
 use serde_json::{Value, json};
 use signet::core::rotate::{Outcome, Report, Rotation};
-use signet::core::{FormatParams, MaxAge, Secret, VerifyOptions, format_by_id};
+use signet::core::{FormatParams, KeyEntry, MaxAge, Secret, VerifyOptions, format_by_id};
 
 const NOW: i64 = 1_767_225_600;
 
@@ -181,4 +182,261 @@ fn keygrip_and_express_rotations_match_the_libraries() {
         timed: false,
     };
     run(&node, "tests/interop/node/accept.js", &express);
+}
+
+/// Ruby with Debian's ruby-activesupport and ruby-actionpack (`SIGNET_RUBY`).
+fn ruby() -> Option<String> {
+    common::accept::tool(
+        "SIGNET_RUBY",
+        "Rails: a ruby with ruby-activesupport and ruby-actionpack",
+    )
+}
+
+/// A Rails key: `secret_key_base` and the key generator's hash (`sha1`, `sha256`).
+type RailsKey = (&'static str, &'static str);
+
+const SKB_A: &str = "0a9f3c6e1b2d4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c";
+const SKB_B: &str = "7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a";
+const SKB_C: &str = "development-secret-key-base-of-another-app";
+
+/// A key set as a Rails app configures it: `secret_key_base` with its key generator, then
+/// `cookies_rotations` entries (tests/interop/rails/rails_rotation.rb's `config`).
+fn rails_config(set: &[RailsKey]) -> Value {
+    let key = |(skb, g): &RailsKey| json!({"secret_key_base": skb, "keygen": g});
+    json!({"primary": key(&set[0]), "rotations": set[1..].iter().map(key).collect::<Vec<_>>()})
+}
+
+/// Signet's entries for a Rails key set: `per_key` gives each key its key generator (else the
+/// set's, `--key-derivation`, is in the params).
+fn rails_entries(set: &[RailsKey], per_key: bool) -> Vec<KeyEntry> {
+    set.iter()
+        .map(|(skb, g)| KeyEntry {
+            secret: Secret::from_text(skb),
+            key_derivation: per_key.then(|| format!("pbkdf2-{g}")),
+        })
+        .collect()
+}
+
+struct RailsScenario {
+    what: &'static str,
+    current: Vec<RailsKey>,
+    proposed: Vec<RailsKey>,
+    /// Who wrote the cookies in the batch (keys in neither set included).
+    signers: Vec<RailsKey>,
+    /// The key generators as per-key entries (`--from/--to-key-derivation`), or one for every key
+    /// of both sets (`--key-derivation`, when they all agree).
+    per_key: bool,
+}
+
+/// Rails (the real jars, with the app's `cookies_rotations`) and Signet, cookie by cookie, for
+/// `kind` (`signed`, `encrypted`); the report Signet concludes.
+fn rails_rotation(ruby: &str, kind: &str, s: &RailsScenario) -> Report {
+    let script = common::root().join("tests/interop/rails/rails_rotation.rb");
+    let script = script.to_str().expect("path");
+    let key = |(skb, g): &RailsKey| json!({"secret_key_base": skb, "keygen": g});
+    let batch = ask_program(
+        ruby,
+        &[script],
+        &[
+            json!({"op": "batch", "kind": kind, "name": "session", "now": NOW,
+                  "signers": s.signers.iter().map(key).collect::<Vec<_>>()}),
+        ],
+    );
+    let cookies: Vec<(String, String)> = batch[0]["cookies"]
+        .as_array()
+        .expect("cookies")
+        .iter()
+        .map(|c| {
+            let text = |k: &str| c[k].as_str().expect("text").to_string();
+            (text("line"), text("what"))
+        })
+        .collect();
+    let read = |set: &[RailsKey]| {
+        let requests: Vec<Value> = cookies
+            .iter()
+            .map(|(line, _)| json!({"op": "read", "kind": kind, "line": line, "config": rails_config(set), "now": NOW}))
+            .collect();
+        ask_program(ruby, &[script], &requests)
+    };
+    let (next, now) = (read(&s.proposed), read(&s.current));
+
+    let format = format!("rails-{kind}");
+    let mut params = FormatParams::default();
+    if kind == "signed" {
+        // The app's config.action_dispatch.signed_cookie_digest (SHA1 unless set).
+        params.digest = Some(signet::core::Digest::Sha1);
+    }
+    if !s.per_key {
+        let g = s
+            .current
+            .iter()
+            .chain(&s.proposed)
+            .map(|k| k.1)
+            .collect::<Vec<_>>();
+        assert!(
+            g.iter().all(|x| *x == g[0]),
+            "{}: one key generator",
+            s.what
+        );
+        params.key_derivation = Some(format!("pbkdf2-{}", g[0]));
+    }
+    let rotation = Rotation::with_entries(
+        &format,
+        &rails_entries(&s.current, s.per_key),
+        &rails_entries(&s.proposed, s.per_key),
+        params,
+        VerifyOptions::at(NOW),
+    )
+    .expect("rotation");
+    // Rails has no "malformed": it reads nothing from such a cookie, as from one no key verifies.
+    let same = |signet: &str, rails: &str| {
+        signet == rails
+            || (signet == "malformed" && matches!(rails, "already-invalid" | "bad-signature"))
+    };
+    let mut report = Report::new();
+    let mut wrong = Vec::new();
+    for (i, (line, what)) in cookies.iter().enumerate() {
+        let c = rotation.classify(line);
+        report.add(&c, rotation.max_age_secs());
+        let want = expected(&next[i], &now[i]);
+        let want_now = now[i]["status"].as_str().unwrap_or("?");
+        if !same(&c.outcome.label(), &want) || !same(c.now, want_now) {
+            wrong.push(format!(
+                "{what}: signet {} (now {}), Rails {want} (now {want_now})\n  {line}",
+                c.outcome.label(),
+                c.now,
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{format}, {}: {} of {} disagree:\n{}",
+        s.what,
+        wrong.len(),
+        cookies.len(),
+        wrong.join("\n")
+    );
+    let name = |set: &[RailsKey]| -> Vec<String> {
+        set.iter()
+            .map(|(skb, g)| {
+                let who = match *skb {
+                    SKB_A => "A",
+                    SKB_B => "B",
+                    _ => "C",
+                };
+                format!("{who} ({g})")
+            })
+            .collect()
+    };
+    report.conclude(&rotation, &name(&s.current), &name(&s.proposed));
+    eprintln!(
+        "{format}, {}: {} cookies agree with Rails: {:?}",
+        s.what,
+        cookies.len(),
+        report
+            .counts
+            .iter()
+            .map(|(o, n)| format!("{} {n}", o.label()))
+            .collect::<Vec<_>>()
+    );
+    report
+}
+
+const HASH_WARNING: &str = "no proposed entry keeps the current secret_key_base with SHA1";
+
+#[test]
+fn rails_rotations_match_the_real_cookie_jars() {
+    let Some(ruby) = ruby() else { return };
+    let a1 = (SKB_A, "sha1");
+    let a256 = (SKB_A, "sha256");
+    let b1 = (SKB_B, "sha1");
+    let b256 = (SKB_B, "sha256");
+    let c256 = (SKB_C, "sha256");
+    for kind in ["signed", "encrypted"] {
+        // A plain secret rotation in a Rails 7.0+ app: B signs, A stays as a rotation.
+        let plain = rails_rotation(
+            &ruby,
+            kind,
+            &RailsScenario {
+                what: "A -> B with A rotated (SHA256, --key-derivation)",
+                current: vec![a256],
+                proposed: vec![b256, a256],
+                signers: vec![a256, b256, a1, c256],
+                per_key: false,
+            },
+        );
+        for outcome in [
+            Outcome::ValidPrimary,
+            Outcome::ValidFallback(0),
+            Outcome::Expired,
+            Outcome::AlreadyInvalid,
+            Outcome::Malformed,
+        ] {
+            assert!(
+                plain.count(outcome) > 0,
+                "{kind}: covers {}",
+                outcome.label()
+            );
+        }
+        // Only a legacy AES-256-CBC cookie of A's is logged out: Rails reads those with
+        // secret_key_base alone, never through a cookies_rotations entry.
+        let cbc = usize::from(kind == "encrypted");
+        assert_eq!(plain.count(Outcome::Invalidated), cbc, "{kind}");
+        assert!(!plain.findings.iter().any(|f| f.contains(HASH_WARNING)));
+
+        // The Rails 7.0 upgrade: a new secret_key_base on SHA256, the old one kept as a
+        // cookies_rotations entry derived with SHA1.
+        let signers = vec![a1, b256, a256, b1, c256];
+        let upgrade = rails_rotation(
+            &ruby,
+            kind,
+            &RailsScenario {
+                what: "A (SHA1) -> B (SHA256) with A (SHA1) rotated",
+                current: vec![a1],
+                proposed: vec![b256, a1],
+                signers: signers.clone(),
+                per_key: true,
+            },
+        );
+        assert_eq!(upgrade.count(Outcome::Invalidated), cbc, "{kind}");
+        assert!(upgrade.count(Outcome::ValidFallback(0)) > 0, "{kind}");
+        assert!(upgrade.count(Outcome::ValidPrimary) > 0, "{kind}");
+        assert!(
+            !upgrade.findings.iter().any(|f| f.contains(HASH_WARNING)),
+            "{:?}",
+            upgrade.findings
+        );
+
+        // The same upgrade without the SHA1 rotation: every cookie valid today is logged out,
+        // whether secret_key_base changes too or only its key generator.
+        for (what, proposed) in [
+            ("A (SHA1) -> B (SHA256), no rotation", vec![b256]),
+            ("A (SHA1) -> A (SHA256), no rotation", vec![a256]),
+        ] {
+            let dropped = rails_rotation(
+                &ruby,
+                kind,
+                &RailsScenario {
+                    what,
+                    current: vec![a1],
+                    proposed,
+                    signers: signers.clone(),
+                    per_key: true,
+                },
+            );
+            // Valid or expired today: a current key verifies it.
+            let verified_now = dropped.signed_by_current.values().sum::<usize>();
+            assert!(verified_now > 0, "{kind}, {what}");
+            assert_eq!(
+                dropped.count(Outcome::Invalidated),
+                verified_now,
+                "{kind}, {what}: every cookie a current key verifies is invalidated"
+            );
+            assert!(
+                dropped.findings.iter().any(|f| f.contains(HASH_WARNING)),
+                "{kind}, {what}: {:?}",
+                dropped.findings
+            );
+        }
+    }
 }

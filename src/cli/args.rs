@@ -150,6 +150,19 @@ pub struct RotateArgs {
     #[arg(long, value_name = "NAME")]
     pub to_key_set: Vec<String>,
 
+    /// The key derivation of each key in force now, in key order (stored key sets expanded),
+    /// comma-separated or repeated; a single value applies to every key. Overrides
+    /// --key-derivation for this set. Rails: each key's key generator, pbkdf2-sha1 or
+    /// pbkdf2-sha256, as secret_key_base and each cookies_rotations entry are derived; other
+    /// formats take one value for the whole set.
+    #[arg(long, value_name = "NAME[,NAME..]", value_delimiter = ',')]
+    pub from_key_derivation: Vec<String>,
+    /// The same for the proposed keys. E.g. the Rails 7.0 upgrade, new secret_key_base on SHA256
+    /// with the old one kept as a SHA1 rotation: --to-secret NEW --to-secret OLD
+    /// --to-key-derivation pbkdf2-sha256,pbkdf2-sha1.
+    #[arg(long, value_name = "NAME[,NAME..]", value_delimiter = ',')]
+    pub to_key_derivation: Vec<String>,
+
     /// Format parameters.
     #[command(flatten)]
     pub params: ParamArgs,
@@ -338,7 +351,8 @@ pub struct ParamArgs {
     #[arg(long, value_name = "sha1|sha224|sha256|sha384|sha512")]
     pub digest: Option<String>,
 
-    /// The key derivation: concat, django-concat, hmac or none (itsdangerous).
+    /// The key derivation: concat, django-concat, hmac or none (itsdangerous); for Rails the key
+    /// generator, pbkdf2-sha1 or pbkdf2-sha256 (by default both are tried).
     #[arg(long, value_name = "NAME")]
     pub key_derivation: Option<String>,
 

@@ -70,27 +70,39 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// `signet` with no command: the window.
+#[cfg(feature = "gui")]
+fn run_window(cli: &Cli) -> anyhow::Result<Outcome> {
+    let tab = match cli.tab.as_deref() {
+        None => None,
+        Some("inspect") => Some(crate::gui::app::Tab::Inspect),
+        Some("keys") => Some(crate::gui::app::Tab::Keys),
+        Some("rotate") => Some(crate::gui::app::Tab::Rotate),
+        Some("audit") => Some(crate::gui::app::Tab::Audit),
+        Some(other) => bail!(UsageError(format!(
+            "--tab: expected inspect, rotate, keys or audit, got {other:?}"
+        ))),
+    };
+    crate::gui::run(crate::gui::RunOptions {
+        demo: cli.demo,
+        memory_store: cli.keyring == KeyringKind::Memory,
+        tab,
+    })?;
+    Ok(Outcome::Success)
+}
+
+/// `signet` with no command, in a build without the window (`--no-default-features`).
+#[cfg(not(feature = "gui"))]
+fn run_window(_cli: &Cli) -> anyhow::Result<Outcome> {
+    bail!(UsageError(
+        "this build of signet has no window (built without the `gui` feature): give a command, see --help".into()
+    ))
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Outcome> {
     match cli.command {
-        None => {
-            let tab = match cli.tab.as_deref() {
-                None => None,
-                Some("inspect") => Some(crate::gui::app::Tab::Inspect),
-                Some("keys") => Some(crate::gui::app::Tab::Keys),
-                Some("rotate") => Some(crate::gui::app::Tab::Rotate),
-                Some("audit") => Some(crate::gui::app::Tab::Audit),
-                Some(other) => bail!(UsageError(format!(
-                    "--tab: expected inspect, rotate, keys or audit, got {other:?}"
-                ))),
-            };
-            crate::gui::run(crate::gui::RunOptions {
-                demo: cli.demo,
-                memory_store: cli.keyring == KeyringKind::Memory,
-                tab,
-            })?;
-            Ok(Outcome::Success)
-        }
+        None => run_window(&cli),
         Some(Command::Formats(args)) => {
             output::formats(args.json)?;
             Ok(Outcome::Success)

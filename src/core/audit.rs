@@ -186,6 +186,28 @@ impl Target {
         self.verify_slow(candidate)
     }
 
+    /// Candidates [`Target::try_batch`] is best given at once: as many as multi-buffer SHA-1
+    /// hashes side by side.
+    pub const BATCH: usize = crate::core::sha1x2::LANES;
+
+    /// The first of `candidates` (at most 64; [`Target::BATCH`] is best) that signed the cookie,
+    /// as [`Target::try_key`] would find it trying them in order, but with the format's batched
+    /// check: every candidate is hashed, a hit is confirmed by the full verifier.
+    pub fn try_batch(&self, candidates: &[&[u8]]) -> Option<usize> {
+        let Some(fast) = &self.fast else {
+            return candidates.iter().position(|c| self.verify_slow(c));
+        };
+        let mut hits = fast.check_batch(candidates);
+        while hits != 0 {
+            let i = hits.trailing_zeros() as usize;
+            if self.verify_slow(candidates.get(i)?) {
+                return Some(i);
+            }
+            hits &= hits - 1;
+        }
+        None
+    }
+
     fn verify_slow(&self, candidate: &[u8]) -> bool {
         let key = [Secret::from_bytes(candidate.to_vec())];
         match self.format.verifier(&key, &self.params) {
@@ -333,6 +355,41 @@ mod tests {
         let t = Target::new(&cookie, None, FormatParams::default(), 1_767_225_600).expect("target");
         assert!(BUILTIN.iter().any(|k| t.try_key(k)));
         assert!(!t.try_key(b"keyboard dog"));
+    }
+
+    #[test]
+    fn try_batch_finds_the_first_hit_as_try_key_does() {
+        // Flask goes through multi-buffer SHA-1, JWT through its verifier one key at a time.
+        for (id, fast) in [("flask", true), ("jwt", false)] {
+            let format = format_by_id(id).expect("format");
+            let cookie = format
+                .sign(
+                    &serde_json::json!({"u": 1}),
+                    &Secret::from_text("keyboard cat"),
+                    &FormatParams::default(),
+                    1_767_225_000,
+                )
+                .expect("signs");
+            let t = Target::new(&cookie, Some(id), FormatParams::default(), 1_767_225_600)
+                .expect("target");
+            assert_eq!(t.is_fast(), fast);
+            let expected = BUILTIN.iter().position(|k| t.try_key(k));
+            let mut found = None;
+            for (n, chunk) in BUILTIN.chunks(Target::BATCH).enumerate() {
+                if let Some(i) = t.try_batch(chunk) {
+                    found = Some(n * Target::BATCH + i);
+                    break;
+                }
+            }
+            assert_eq!(found, expected, "{id}");
+            assert!(found.is_some(), "{id}");
+            // The key twice and alone, last: the first one wins, a lone candidate is tried.
+            let twice: [&[u8]; 3] = [b"dog", b"keyboard cat", b"keyboard cat"];
+            assert_eq!(t.try_batch(&twice), Some(1), "{id}");
+            assert_eq!(t.try_batch(&twice[2..]), Some(0), "{id}");
+            assert_eq!(t.try_batch(&twice[..1]), None, "{id}");
+            assert_eq!(t.try_batch(&[]), None, "{id}");
+        }
     }
 
     #[test]

@@ -200,22 +200,38 @@ pub enum InflateError {
 /// `zlib.decompress(data)`, refusing output beyond `limit` bytes. Like Python's, it rejects a
 /// stream that ends before its end marker and ignores bytes after it.
 pub fn zlib_decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, InflateError> {
+    let mut out = Vec::with_capacity(data.len().saturating_mul(4).min(limit) + 64);
+    zlib_decompress_into(data, limit, &mut out).map(|()| out)
+}
+
+/// [`zlib_decompress`] into `out` (cleared first), for a caller that inflates many small
+/// streams through one buffer: the same answers, without an allocation per stream.
+pub fn zlib_decompress_into(
+    data: &[u8],
+    limit: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), InflateError> {
     thread_local! {
         // One inflater (and its 32 KiB window) per thread, reset for every stream.
         static INFLATER: std::cell::RefCell<flate2::Decompress> =
             std::cell::RefCell::new(flate2::Decompress::new(true));
     }
+    out.clear();
     INFLATER.with(|cell| match cell.try_borrow_mut() {
         Ok(mut d) => {
             d.reset(true);
-            inflate(&mut d, data, limit)
+            inflate(&mut d, data, limit, out)
         }
-        Err(_) => inflate(&mut flate2::Decompress::new(true), data, limit),
+        Err(_) => inflate(&mut flate2::Decompress::new(true), data, limit, out),
     })
 }
 
-fn inflate(d: &mut flate2::Decompress, data: &[u8], limit: usize) -> Result<Vec<u8>, InflateError> {
-    let mut out: Vec<u8> = Vec::with_capacity(data.len().saturating_mul(4).min(limit) + 64);
+fn inflate(
+    d: &mut flate2::Decompress,
+    data: &[u8],
+    limit: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), InflateError> {
     loop {
         if out.len() == out.capacity() {
             if out.len() > limit {
@@ -227,13 +243,13 @@ fn inflate(d: &mut flate2::Decompress, data: &[u8], limit: usize) -> Result<Vec<
         let input = data.get(consumed..).unwrap_or_default();
         let before = (d.total_in(), d.total_out());
         let status = d
-            .decompress_vec(input, &mut out, flate2::FlushDecompress::None)
+            .decompress_vec(input, out, flate2::FlushDecompress::None)
             .map_err(|e| InflateError::Corrupt(e.to_string()))?;
         if out.len() > limit {
             return Err(InflateError::TooLarge);
         }
         match status {
-            flate2::Status::StreamEnd => return Ok(out),
+            flate2::Status::StreamEnd => return Ok(()),
             _ if (d.total_in(), d.total_out()) == before && out.len() < out.capacity() => {
                 return Err(InflateError::Corrupt(
                     "incomplete or truncated stream".into(),

@@ -251,12 +251,14 @@ pub fn hmac(digest: Digest, key: &[u8], parts: &[&[u8]]) -> Tag {
 /// (as the tail of the inner hash, after the 64-byte key block) and each key costs exactly its
 /// compressions — two pad blocks, the message blocks and one outer block — with no allocation
 /// and no buffering, straight on `sha1`'s compression function (SHA extensions when the CPU
-/// has them).
+/// has them). The key audit's scalar chain: its multi-buffer backends ([`crate::core::sha1x2`])
+/// start from the same padded blocks.
 pub struct PreparedSha1 {
     blocks: Vec<[u8; 64]>,
 }
 
-const SHA1_H0: [u32; 5] = [
+/// SHA-1's initial state.
+pub(crate) const SHA1_H0: [u32; 5] = [
     0x6745_2301,
     0xEFCD_AB89,
     0x98BA_DCFE,
@@ -285,27 +287,17 @@ impl PreparedSha1 {
         Self { blocks }
     }
 
-    /// The number of compressions one [`PreparedSha1::hmac`] costs (keys up to 64 bytes).
-    pub fn compressions(&self) -> usize {
-        self.blocks.len() + 3
-    }
-
-    /// `HMAC-SHA1(key, message)` (working buffers wiped on return).
-    pub fn hmac(&self, key: &[u8]) -> Tag {
-        use sha1::Digest as _;
-        let mut scratch = Sha1Scratch::default();
-        if !self.hmac_with(key, &mut scratch) {
-            // HMAC keys longer than a block are hashed first.
-            scratch.key.copy_from_slice(&Sha1::digest(key));
-            self.hmac_with_derived(&mut scratch);
-        }
-        Tag::new(&scratch.out)
+    /// The padded message blocks (multi-buffer SHA-1 precomputes their schedules).
+    #[cfg(target_arch = "x86_64")]
+    pub(crate) fn blocks(&self) -> &[[u8; 64]] {
+        &self.blocks
     }
 }
 
 /// Working buffers of [`PreparedSha1::hmac_with`]: reused from one candidate key to the next (each
-/// call overwrites all of them), wiped when dropped. The audit keeps one per worker thread, so
-/// its inner loop neither allocates nor pays for wiping every candidate.
+/// call overwrites all of them), wiped when dropped. The audit keeps one per worker thread (in
+/// its [`crate::core::sha1x2::Sha1Lanes`]), so its inner loop neither allocates nor pays for
+/// wiping every candidate.
 #[derive(Zeroize, ZeroizeOnDrop)]
 pub struct Sha1Scratch {
     pad: [u8; 64],
@@ -328,8 +320,9 @@ impl Default for Sha1Scratch {
 }
 
 impl PreparedSha1 {
-    /// `HMAC-SHA1(key, message)` into `scratch.out`, for keys up to 64 bytes (longer keys: use
-    /// [`PreparedSha1::hmac`]). Returns false, computing nothing, for a longer key.
+    /// `HMAC-SHA1(key, message)` into `scratch.out`, for keys up to 64 bytes (HMAC hashes longer
+    /// keys first: hash them, then use [`PreparedSha1::hmac_with_derived`]). Returns false,
+    /// computing nothing, for a longer key.
     pub fn hmac_with(&self, key: &[u8], scratch: &mut Sha1Scratch) -> bool {
         if key.len() > 64 {
             return false;
@@ -396,20 +389,27 @@ mod tests {
             for key_len in [0, 1, 20, 63, 64, 65, 100, 200] {
                 let key = &bytes[300 - key_len..];
                 let expected = hmac(Digest::Sha1, key, &[message]);
-                assert_eq!(
-                    prepared.hmac(key).as_bytes(),
-                    expected.as_bytes(),
-                    "message {msg_len} bytes, key {key_len} bytes"
-                );
-                // The scratch path, reused after a longer key, gives the same bytes.
+                // Scratch reused after another key gives the same bytes.
                 let mut scratch = Sha1Scratch::default();
                 assert!(prepared.hmac_with(&[0xff; 64], &mut scratch));
                 if key_len <= 64 {
                     assert!(prepared.hmac_with(key, &mut scratch));
-                    assert_eq!(&scratch.out[..], expected.as_bytes());
+                    assert_eq!(
+                        &scratch.out[..],
+                        expected.as_bytes(),
+                        "message {msg_len} bytes, key {key_len} bytes"
+                    );
                 } else {
                     assert!(!prepared.hmac_with(key, &mut scratch));
                 }
+                // The second step of a derivation: a 20-byte key in `scratch.key`.
+                let derived: [u8; 20] = std::array::from_fn(|i| i as u8 ^ key_len as u8);
+                scratch.key = derived;
+                prepared.hmac_with_derived(&mut scratch);
+                assert_eq!(
+                    &scratch.out[..],
+                    hmac(Digest::Sha1, &derived, &[message]).as_bytes()
+                );
             }
         }
     }

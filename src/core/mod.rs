@@ -12,14 +12,15 @@ pub mod model;
 pub mod pyjson;
 pub mod rotate;
 pub mod secret;
+pub mod sha1x2;
 pub mod time;
 
 use serde_json::Value;
 
 pub use mac::Digest;
 pub use model::{
-    Decoded, FormatParams, JsonDialect, Malformed, MaxAge, ParamError, Part, PartKind, SignError,
-    Verdict, Verification, VerifyOptions,
+    Decoded, FormatParams, JsonDialect, KeyEntry, Malformed, MaxAge, ParamError, Part, PartKind,
+    SignError, Verdict, Verification, VerifyOptions,
 };
 pub use secret::{Fingerprint, Secret};
 
@@ -72,11 +73,63 @@ pub trait CookieFormat: Send + Sync {
         params: &FormatParams,
     ) -> Result<Box<dyn Verifier>, ParamError>;
 
+    /// For the rotation preview: a key set as the app configures it, primary first, where an
+    /// entry may carry its own key derivation. By default the entries must agree on one (it is
+    /// then the set's, and [`CookieFormat::verifier`] prepares them); Rails overrides this
+    /// (per-entry key generators, legacy CBC cookies read by the primary alone).
+    fn key_set_verifier(
+        &self,
+        entries: &[KeyEntry],
+        params: &FormatParams,
+    ) -> Result<Box<dyn Verifier>, ParamError> {
+        let mut params = params.clone();
+        if let Some(first) = entries.first() {
+            let kd = first.derivation(&params).map(str::to_string);
+            if entries
+                .iter()
+                .any(|e| e.derivation(&params) != kd.as_deref())
+            {
+                return Err(ParamError(format!(
+                    "{} uses one key derivation for the whole key set; a key derivation per key exists for Rails only (cookies_rotations entries)",
+                    self.id()
+                )));
+            }
+            params.key_derivation = kd;
+        }
+        let secrets: Vec<Secret> = entries.iter().map(|e| e.secret.clone()).collect();
+        self.verifier(&secrets, &params)
+    }
+
+    /// For the rotation preview: what moving from the `current` key set to the `proposed` one
+    /// earns in the report before any cookie is looked at (traps of the configuration, how the
+    /// framework uses the list). None by default.
+    fn rotation_findings(
+        &self,
+        _current: &[KeyEntry],
+        _proposed: &[KeyEntry],
+        _params: &FormatParams,
+    ) -> Vec<String> {
+        Vec::new()
+    }
+
     /// For audits: a check of candidate keys against `decoded` that prepares once everything not
     /// depending on the key (the signed bytes, the expected tag, the salt), so each candidate costs
     /// only its own hashing and allocates nothing. `None` when the format has no such path (the
     /// audit then goes through [`CookieFormat::verifier`]) or the cookie has no usable signature.
     fn key_check(&self, _decoded: &Decoded, _params: &FormatParams) -> Option<Box<dyn KeyCheck>> {
+        None
+    }
+
+    /// For the rotation preview: two ordered key lists (the set in force, then the proposed one)
+    /// prepared together, so that a cookie is read once, a key both lists hold is tried once and
+    /// the payload is checked, not built, and only when a key verifies. `None` when the format has
+    /// no such path: the preview then decodes and verifies every cookie in full.
+    fn pair_verifier(
+        &self,
+        _first: &[Secret],
+        _second: &[Secret],
+        _params: &FormatParams,
+    ) -> Option<Box<dyn PairVerifier>> {
         None
     }
 
@@ -140,11 +193,85 @@ pub trait Verifier: Send + Sync {
     fn verify(&self, decoded: &Decoded, opts: &VerifyOptions) -> Verification;
 }
 
+/// Two key lists prepared together (see [`CookieFormat::pair_verifier`]).
+pub trait PairVerifier: Send + Sync {
+    /// How the cookie value `value` (named `cookie_name`, when known) stands under each list,
+    /// exactly as [`Verifier::verify`] of each list would judge [`CookieFormat::decode`]'s
+    /// reading of it, when a quick reading settles that; `Some` only for a value that `decode`
+    /// reads without an error. `None` when it does not: anything malformed or unusual (a lenient
+    /// encoding, a payload that does not load, ...), for which the caller takes the full path,
+    /// which also says why.
+    fn verify_pair(
+        &self,
+        value: &str,
+        cookie_name: Option<&str>,
+        opts: &VerifyOptions,
+    ) -> Option<PairVerdict>;
+}
+
+/// A cookie under two key lists, as [`PairVerifier::verify_pair`] found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PairVerdict {
+    /// When it was signed, if the format says ([`Decoded::signed_at`]).
+    pub signed_at: Option<i64>,
+    /// Under the first list.
+    pub first: Standing,
+    /// Under the second list.
+    pub second: Standing,
+}
+
+/// A well-formed cookie's verdict under one key list, without the words: what bulk
+/// classification needs, at no allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// The list has no key ([`Verdict::Unverified`]).
+    Unverified,
+    /// No key of the list verifies it ([`Verdict::BadSignature`]).
+    BadSignature,
+    /// The key at this index verifies it and it is within its age limit ([`Verdict::Valid`]).
+    Valid(usize),
+    /// The key at this index verifies it, but it is too old or from the future
+    /// ([`Verdict::Expired`]).
+    Expired(usize),
+}
+
+impl Standing {
+    /// The contract's status string, as [`Verdict::status`] spells it.
+    pub fn status(self) -> &'static str {
+        match self {
+            Standing::Unverified => Verdict::Unverified.status(),
+            Standing::BadSignature => Verdict::BadSignature.status(),
+            Standing::Valid(_) => Verdict::Valid.status(),
+            Standing::Expired(_) => Verdict::Expired(String::new()).status(),
+        }
+    }
+
+    /// Which key verifies it.
+    pub fn key_index(self) -> Option<usize> {
+        match self {
+            Standing::Valid(i) | Standing::Expired(i) => Some(i),
+            Standing::Unverified | Standing::BadSignature => None,
+        }
+    }
+}
+
 /// One cookie's signature, ready to test candidate keys (see [`CookieFormat::key_check`]).
 pub trait KeyCheck: Send + Sync {
     /// Whether `candidate` signed the cookie (constant-time tag comparison). A `true` is
     /// confirmed through the full verifier by the caller.
     fn check(&self, candidate: &[u8]) -> bool;
+
+    /// [`KeyCheck::check`] of each of `candidates` (at most 64): bit `i` of the result is
+    /// `candidates[i]`'s answer. The audit hands over [`audit::Target::BATCH`] candidates at a
+    /// time; formats whose hashing can take several keys at once (multi-buffer SHA-1,
+    /// [`sha1x2`]) override it, the others answer one by one.
+    fn check_batch(&self, candidates: &[&[u8]]) -> u64 {
+        candidates
+            .iter()
+            .take(64)
+            .enumerate()
+            .fold(0, |hits, (i, c)| hits | (u64::from(self.check(c)) << i))
+    }
 }
 
 /// Every supported format, in the order detection ranks ties.

@@ -5,6 +5,7 @@ use std::ops::Range;
 use serde_json::Value;
 
 use crate::core::mac::Digest;
+use crate::core::secret::Secret;
 
 /// What a span of the cookie text is. The GUI colours each kind the same way everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -121,6 +122,39 @@ pub struct FormatParams {
     /// A format's sub-variant: Express `bare` (a cookie-signature value without `s:`, not
     /// URL-encoded); keygrip `cookies` (a plain string value, not cookie-session's JSON body).
     pub variant: Option<String>,
+}
+
+/// One key of a key set as an app's configuration lists it: the secret, and what that
+/// configuration says about this key alone. A Rails app derives `secret_key_base` with its
+/// `key_generator_hash_digest_class` and each `cookies_rotations` entry with the hash that entry
+/// was made with, so a Rails key set can mix SHA1 and SHA256 key generators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyEntry {
+    /// The key material.
+    pub secret: Secret,
+    /// This key's key derivation (for Rails, `pbkdf2-sha1` or `pbkdf2-sha256`); `None`: the
+    /// set's [`FormatParams::key_derivation`].
+    pub key_derivation: Option<String>,
+}
+
+impl KeyEntry {
+    /// Entries with the set's key derivation, one per secret, in order.
+    pub fn list(secrets: &[Secret]) -> Vec<KeyEntry> {
+        secrets
+            .iter()
+            .map(|s| KeyEntry {
+                secret: s.clone(),
+                key_derivation: None,
+            })
+            .collect()
+    }
+
+    /// This key's key derivation: its own, else the set's.
+    pub fn derivation<'a>(&'a self, params: &'a FormatParams) -> Option<&'a str> {
+        self.key_derivation
+            .as_deref()
+            .or(params.key_derivation.as_deref())
+    }
 }
 
 /// Whose `json.dumps` / `JSON.stringify` to reproduce.

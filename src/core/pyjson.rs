@@ -319,6 +319,171 @@ pub fn parse_python(text: &str) -> Result<(Value, bool), serde_json::Error> {
     }
 }
 
+/// Whether [`parse_python`] certainly reads `text` with nothing to map, answered without building
+/// the value (the rotation preview checks a million payloads this way): `true` only when
+/// serde_json itself reads the text as a [`Value`] and no object has a key `refuse` picks.
+/// `false` is "not certain": the text may still load (Python-only JSON, a refused key), so the
+/// caller must then take the full [`parse_python`].
+///
+/// The text goes through the same serde_json parser as [`parse_python`] (same grammar, escapes,
+/// number syntax and nesting limit), with a visitor that keeps nothing. The one place where
+/// reading into a [`Value`] is stricter than the grammar is mirrored: under `arbitrary_precision`
+/// an object whose first key is serde_json's private number token is read as a number, so its
+/// value must be a string that parses as one (the raw-value token is refused outright).
+pub fn loads_plainly(text: &str, refuse: &dyn Fn(&str) -> bool) -> bool {
+    use serde::de::DeserializeSeed as _;
+    let mut de = serde_json::Deserializer::from_str(text);
+    Plain { refuse }.deserialize(&mut de).is_ok() && de.end().is_ok()
+}
+
+/// The private key serde_json's `arbitrary_precision` numbers travel under.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+/// The private key of serde_json's `raw_value` feature.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// [`loads_plainly`]'s visitor: any JSON value, kept nowhere.
+#[derive(Clone, Copy)]
+struct Plain<'a> {
+    refuse: &'a dyn Fn(&str) -> bool,
+}
+
+/// Why [`Plain`] stopped early (any error means "not certain").
+fn refused<E: serde::de::Error>() -> E {
+    E::custom("refused")
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Plain<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Plain<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut first = true;
+        while let Some(key) = map.next_key_seed(KeyText)? {
+            if first && key.as_str() == NUMBER_TOKEN {
+                // `Value` reads the rest of this object as a number and stops there.
+                return map.next_value_seed(NumberText);
+            }
+            if first && key.as_str() == RAW_VALUE_TOKEN || (self.refuse)(key.as_str()) {
+                return Err(refused());
+            }
+            first = false;
+            map.next_value_seed(self)?;
+        }
+        Ok(())
+    }
+}
+
+/// An object key, borrowed from the text when it has no escapes.
+enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+/// Reads an object key as `Value`'s own key reader does (`deserialize_str`).
+struct KeyText;
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeyText {
+    type Value = Key<'de>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Key<'de>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for KeyText {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key::Borrowed(s))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+        Ok(Key::Owned(s.to_string()))
+    }
+}
+
+/// The value under [`NUMBER_TOKEN`], read as `Value` reads it: a string that parses as a number.
+struct NumberText;
+
+impl<'de> serde::de::DeserializeSeed<'de> for NumberText {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NumberText {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON number")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<(), E> {
+        s.parse::<serde_json::Number>()
+            .map(|_| ())
+            .map_err(E::custom)
+    }
+}
+
 /// Rewrites `NaN` / `Infinity` / `-Infinity` outside strings as strings, and lone surrogate
 /// escapes inside strings as `\ufffd`; `None` when there is nothing of the kind.
 fn map_python_only(text: &str) -> Option<String> {
@@ -423,6 +588,48 @@ mod tests {
         assert!(parse_python("\"\\u").is_err());
         // Multi-byte text outside strings (invalid JSON) is an error, not a panic.
         assert!(parse_python("é NaN ü").is_err());
+    }
+
+    #[test]
+    fn loads_plainly_is_sure_only_of_what_parses_as_it_is() {
+        let none = |_: &str| false;
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        for text in [
+            r#"{"a": [1, 2.5, -3e2, 1e400, 12345678901234567890123], "b": {"c": null}}"#,
+            r#"  "x\u00e9\ud83d\ude00\n"  "#,
+            "true",
+            r#"{"$serde_json::private::Number": "12"}"#,
+            r#"{"b": 1, "$serde_json::private::Number": "x"}"#,
+            &deep(127),
+        ] {
+            assert!(loads_plainly(text, &none), "{text}");
+            assert!(matches!(parse_python(text), Ok((_, false))), "{text}");
+        }
+        // The private number token reads as a number, as `Value` reads it.
+        assert_eq!(
+            parse(r#"{"$serde_json::private::Number": "12"}"#).expect("a number"),
+            serde_json::json!(12)
+        );
+        for text in [
+            r#"{"a": NaN}"#,
+            r#"["\ud800"]"#,
+            "{NaN: 1}",
+            "[1,]",
+            "",
+            "{}x",
+            "01",
+            r#"{"$serde_json::private::Number": "x"}"#,
+            r#"{"$serde_json::private::Number": "1", "b": 2}"#,
+            r#"{"$serde_json::private::RawValue": "1"}"#,
+            &deep(128),
+        ] {
+            assert!(!loads_plainly(text, &none), "{text}");
+        }
+        // A refused key, at any depth and however escaped, makes it unsure.
+        let space = |k: &str| k.starts_with(' ');
+        assert!(loads_plainly(r#"{"a": [{"t ": 1}]}"#, &space));
+        assert!(!loads_plainly(r#"{"a": [{" t": 1}]}"#, &space));
+        assert!(!loads_plainly(r#"{"a": [{"\u0020t": 1}]}"#, &space));
     }
 
     fn v(s: &str) -> Value {

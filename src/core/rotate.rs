@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 
 use crate::core::{
-    CookieFormat, Decoded, FormatParams, ParamError, Secret, Verdict, Verifier, VerifyOptions,
-    format_by_id, input, time,
+    CookieFormat, Decoded, FormatParams, KeyEntry, PairVerifier, ParamError, Secret, Standing,
+    Verdict, Verifier, VerifyOptions, format_by_id, input, time,
 };
 
 /// Where a cookie stands under the proposed key set.
@@ -34,12 +34,21 @@ impl Outcome {
     /// The contract's spelling (`valid-fallback:0`).
     pub fn label(self) -> String {
         match self {
-            Outcome::ValidPrimary => "valid-primary".into(),
-            Outcome::ValidFallback(n) => format!("valid-fallback:{n}"),
-            Outcome::Expired => "expired".into(),
-            Outcome::Invalidated => "invalidated".into(),
-            Outcome::AlreadyInvalid => "already-invalid".into(),
-            Outcome::Malformed => "malformed".into(),
+            Outcome::ValidFallback(n) => format!("{}:{n}", self.name()),
+            _ => self.name().into(),
+        }
+    }
+
+    /// The label without a fallback's position (`valid-fallback`): what a writer of many rows
+    /// puts together without allocating.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::ValidPrimary => "valid-primary",
+            Outcome::ValidFallback(_) => "valid-fallback",
+            Outcome::Expired => "expired",
+            Outcome::Invalidated => "invalidated",
+            Outcome::AlreadyInvalid => "already-invalid",
+            Outcome::Malformed => "malformed",
         }
     }
 }
@@ -84,9 +93,13 @@ pub struct Rotation {
     params: FormatParams,
     current: Box<dyn Verifier>,
     proposed: Box<dyn Verifier>,
+    /// Both sets at once, for cookies the format can read quickly.
+    pair: Option<Box<dyn PairVerifier>>,
     current_len: usize,
     proposed_len: usize,
     opts: VerifyOptions,
+    /// The format's findings about the two key sets themselves.
+    set_findings: Vec<String>,
 }
 
 impl Rotation {
@@ -98,18 +111,43 @@ impl Rotation {
         params: FormatParams,
         opts: VerifyOptions,
     ) -> Result<Self, ParamError> {
+        let (current, proposed) = (KeyEntry::list(current), KeyEntry::list(proposed));
+        Self::with_entries(format_id, &current, &proposed, params, opts)
+    }
+
+    /// [`Rotation::new`] for key sets whose entries may carry their own key derivation (a Rails
+    /// app's `cookies_rotations`; see [`CookieFormat::key_set_verifier`]).
+    pub fn with_entries(
+        format_id: &str,
+        current: &[KeyEntry],
+        proposed: &[KeyEntry],
+        params: FormatParams,
+        opts: VerifyOptions,
+    ) -> Result<Self, ParamError> {
         let format = format_by_id(format_id)
             .ok_or_else(|| ParamError(format!("unknown format {format_id:?}")))?;
         if proposed.is_empty() {
             return Err(ParamError("the proposed key set is empty".into()));
         }
         format.check_params(&params)?;
+        let secrets = |set: &[KeyEntry]| set.iter().map(|e| e.secret.clone()).collect::<Vec<_>>();
+        // The quick path knows one key derivation for both sets: only when no entry has its own.
+        let per_key = current
+            .iter()
+            .chain(proposed)
+            .any(|e| e.key_derivation.is_some());
         Ok(Self {
             format,
-            current: format.verifier(current, &params)?,
-            proposed: format.verifier(proposed, &params)?,
+            current: format.key_set_verifier(current, &params)?,
+            proposed: format.key_set_verifier(proposed, &params)?,
+            pair: if per_key {
+                None
+            } else {
+                format.pair_verifier(&secrets(current), &secrets(proposed), &params)
+            },
             current_len: current.len(),
             proposed_len: proposed.len(),
+            set_findings: format.rotation_findings(current, proposed, &params),
             params,
             opts,
         })
@@ -142,7 +180,10 @@ impl Rotation {
     pub fn decode_line(&self, line: &str) -> Result<Decoded, String> {
         let candidates = input::parse(line);
         let mut order: Vec<&input::Candidate> = candidates.iter().collect();
-        order.sort_by_key(|c| c.name.as_deref() != self.format.default_cookie_name());
+        // Only a reading named as the format's usual cookie moves up: a format without one (Rails)
+        // keeps the input's order, `name=value` before the whole line read as a bare value.
+        let usual = self.format.default_cookie_name();
+        order.sort_by_key(|c| usual.is_none() || c.name.as_deref() != usual);
         let mut first_error = None;
         for c in order {
             let mut params = self.params.clone();
@@ -161,6 +202,43 @@ impl Rotation {
 
     /// Classifies one cookie line.
     pub fn classify(&self, line: &str) -> Classified {
+        self.classify_quick(line)
+            .unwrap_or_else(|| self.classify_full(line))
+    }
+
+    /// The common case, at a fraction of the cost: a plain cookie value (or `name=value`) that
+    /// the format's [`PairVerifier`] settles is read once, each distinct key tried once, and its
+    /// payload only checked. `None` for anything else, which [`Rotation::classify_full`] then
+    /// answers.
+    fn classify_quick(&self, line: &str) -> Option<Classified> {
+        let pair = self.pair.as_ref()?;
+        let (name, value) = plain_reading(line)?;
+        // `decode_line` names a reading after its cookie unless a name was given.
+        let cookie_name = self.params.cookie_name.as_deref().or(name);
+        let v = pair.verify_pair(value, cookie_name, &self.opts)?;
+        // `classify_decoded`'s rules; a quick verdict is never malformed.
+        let outcome = match v.second {
+            Standing::Valid(0) => Outcome::ValidPrimary,
+            Standing::Valid(i) => Outcome::ValidFallback(i - 1),
+            Standing::Expired(_) => Outcome::Expired,
+            _ if v.first.key_index().is_some() => Outcome::Invalidated,
+            _ => Outcome::AlreadyInvalid,
+        };
+        Some(Classified {
+            outcome,
+            now: v.first.status(),
+            signed_at: v.signed_at,
+            key_now: v.first.key_index(),
+            key_next: v.second.key_index(),
+            cookie_name: cookie_name.map(str::to_string),
+            error: None,
+        })
+    }
+
+    /// [`Rotation::classify`] without its quick path: the line's readings decoded and verified in
+    /// full under each set. The same answers, slower; public for the tests and benchmarks that
+    /// compare the two.
+    pub fn classify_full(&self, line: &str) -> Classified {
         let decoded = match self.decode_line(line) {
             Ok(d) => d,
             Err(e) => return Classified::malformed(e),
@@ -194,6 +272,36 @@ impl Rotation {
             error,
         }
     }
+}
+
+/// The reading [`Rotation::decode_line`] takes first, for the two plain forms whose readings are
+/// simple: a bare value (`input::parse` gives just that), or `name=value` with a plain name
+/// (it gives the named reading, which `decode_line` tries first, then the whole line). Both are
+/// base64url characters and dots only, so there is no space, quote, `:`, `;` or tab for a
+/// header, a quoted value or a command to hang on. `None` for anything else.
+fn plain_reading(line: &str) -> Option<(Option<&str>, &str)> {
+    // Branch-free per byte, so that it compiles to a vector loop.
+    let allowed = |b: u8| {
+        (b.wrapping_sub(b'0') < 10)
+            | ((b | 0x20).wrapping_sub(b'a') < 26)
+            | (b == b'-')
+            | (b == b'_')
+            | (b == b'.')
+    };
+    let plain = |text: &str| !text.is_empty() && text.bytes().fold(true, |all, b| all & allowed(b));
+    if line.len() > input::MAX_INPUT {
+        return None;
+    }
+    let Some((name, value)) = line.split_once('=') else {
+        return plain(line).then_some((None, line));
+    };
+    // `input`'s `split_pair`: a value starting with `.` is a name only before a zlib stream
+    // (`session=.eJ...`); otherwise the `=` may be base64 padding.
+    let zlib = [".eA", ".eF", ".eJ", ".eN"]
+        .iter()
+        .any(|p| value.starts_with(p));
+    let named = plain(name) && plain(value) && (zlib || !value.starts_with('.'));
+    named.then_some((Some(name), value))
 }
 
 /// The answers for a whole batch.
@@ -325,6 +433,7 @@ impl Report {
                 ));
             }
         }
+        out.extend(rotation.set_findings.iter().cloned());
         match format {
             "flask" => {
                 out.push("Flask signs with SECRET_KEY and tries SECRET_KEY_FALLBACKS from the last to the first. Flask 3.1.0 signed new sessions with the last fallback instead of SECRET_KEY (fixed in 3.1.1): run 3.1.1 or later.".into());
@@ -362,6 +471,11 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::MaxAge;
+    use crate::core::encoding::{b64url_nopad, int_to_bytes, zlib_compress};
+    use crate::core::formats::itsdangerous::KeyDerivation;
+    use crate::core::mac::{Digest, KeyedMac};
+    use proptest::prelude::*;
 
     fn flask(key: &str, ts: i64) -> String {
         format_by_id("flask")
@@ -455,5 +569,355 @@ mod tests {
             "{:?}",
             report.findings
         );
+    }
+
+    /// A Flask cookie over any payload text and timestamp text, signed with `key`.
+    fn forge(payload: &str, ts: &str, key: &[u8]) -> String {
+        let unsigned = format!("{payload}.{ts}");
+        let derived = KeyDerivation::Hmac.derive(Digest::Sha1, b"cookie-session", key);
+        let tag = KeyedMac::new(Digest::Sha1, &derived).tag(&[unsigned.as_bytes()]);
+        format!("{unsigned}.{}", b64url_nopad(tag.as_bytes()))
+    }
+
+    fn ts(t: u64) -> String {
+        b64url_nopad(&int_to_bytes(t))
+    }
+
+    /// Payload texts (URL-safe base64, compressed with the `.` marker or not) of JSON that loads
+    /// and JSON that does not, including what only Python reads and what only serde_json's
+    /// `Value` refuses.
+    fn payloads() -> Vec<String> {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let json: Vec<String> = [
+            r#"{"_user_id":"42","cart":[{"qty":1,"sku":"a"}],"n":[1,2.5,-3e2,1e400],"t":true,"z":null}"#,
+            r#""just a string""#,
+            " {} ",
+            r#"{"a":NaN}"#,
+            r#"{"a":"\ud800"}"#,
+            "{NaN: 1}",
+            r#"{"a":1,}"#,
+            "[1,2",
+            "{}x",
+            "",
+            "01",
+            "\"a\u{1}\"",
+            r#"{" t":[1,2]}"#,
+            r#"{" t":1}"#,
+            r#"{" u":"nope"}"#,
+            r#"{"\u0020t":[1]}"#,
+            r#"{"a":{" u":"bad"},"a":1}"#,
+            r#"{"$serde_json::private::Number":"12"}"#,
+            r#"{"$serde_json::private::Number":"abc"}"#,
+            r#"{"$serde_json::private::Number":"1","b":2}"#,
+            r#"{"b":1,"$serde_json::private::Number":"x"}"#,
+            r#"{"a":{"$serde_json::private::RawValue":"1"}}"#,
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .chain([deep(127), deep(128), deep(300)])
+        .collect();
+        let mut out = Vec::new();
+        for j in &json {
+            out.push(b64url_nopad(j.as_bytes()));
+            out.push(format!(".{}", b64url_nopad(&zlib_compress(j.as_bytes()))));
+        }
+        // Not UTF-8; not zlib; lenient base64 (a trailing `=` is not a bare value, a changed
+        // unused bit is); no payload at all.
+        out.push(b64url_nopad(&[b'"', 0xff, b'"']));
+        out.push(format!(".{}", b64url_nopad(b"{}")));
+        let mut lenient = b64url_nopad(b"{}");
+        lenient.pop();
+        lenient.push('1');
+        out.push(lenient);
+        out.push(String::new());
+        out
+    }
+
+    /// Flask cookies that the quick path must answer exactly as the full one: every payload
+    /// above, signed by each key in turn, at timestamps in and out of the max age (and from the
+    /// future), with odd timestamps and signatures.
+    fn flask_lines(now: i64, keys: &[&[u8]]) -> Vec<String> {
+        let now = now as u64;
+        let mut lines = Vec::new();
+        for (i, payload) in payloads().iter().enumerate() {
+            let key = keys[i % keys.len()];
+            for t in [
+                now - 60,
+                now - 31 * 86_400,
+                now - 31 * 86_400 - 1,
+                now,
+                now + 1,
+            ] {
+                lines.push(forge(payload, &ts(t), key));
+            }
+        }
+        let good = &payloads()[0];
+        for key in keys {
+            let t = ts(now - 60);
+            lines.push(forge(good, &t, key));
+            // A non-canonical timestamp (a leading zero byte), an empty one (the epoch), an
+            // undecodable one, one too large, none at all.
+            let mut zero = vec![0];
+            zero.extend(int_to_bytes(now - 60));
+            lines.push(forge(good, &b64url_nopad(&zero), key));
+            lines.push(forge(good, "", key));
+            lines.push(forge(good, "A", key));
+            lines.push(forge(good, &b64url_nopad(&[1; 9]), key));
+            let signed = forge(good, &t, key);
+            let (head, sig) = signed.rsplit_once('.').expect("signed");
+            let (payload, _) = head.rsplit_once('.').expect("timestamped");
+            lines.push(format!("{payload}.{sig}"));
+            // A signature with changed unused bits (lenient), cut short, empty, not base64.
+            let mut bits = sig.to_string();
+            let last = bits.pop().expect("sig");
+            bits.push(if last == 'B' { 'C' } else { 'B' });
+            lines.push(format!("{head}.{bits}"));
+            lines.push(format!("{head}.{}", &sig[..20]));
+            lines.push(format!("{head}."));
+            lines.push(format!("{head}.A"));
+        }
+        lines.push("no-separator-here".into());
+        lines.push(".".into());
+        lines
+    }
+
+    #[test]
+    fn the_quick_path_answers_exactly_as_the_full_one() {
+        let now = 1_767_225_600;
+        type Keys<'a> = &'a [&'a [u8]];
+        let sets: [(Keys<'_>, Keys<'_>); 5] = [
+            (&[b"k-old", b"k-mid"], &[b"k-new", b"k-old"]),
+            (&[b"k-old"], &[b"k-old", b"k-old", b"k-new"]),
+            // `k` and `k\0` are one HMAC key: Flask's derivation pads it with zeros.
+            (&[b"k", b"k-mid"], &[b"k-new", b"k\0"]),
+            (&[], &[b"k-new"]),
+            (&[b"k-new", b"k-old", b"k-mid"], &[b"k-mid"]),
+        ];
+        let secrets = |keys: &[&[u8]]| -> Vec<Secret> {
+            keys.iter()
+                .map(|k| Secret::from_bytes(k.to_vec()))
+                .collect()
+        };
+        let mut quick = 0;
+        let mut compared = 0;
+        for (current, proposed) in sets {
+            for max_age in [MaxAge::FrameworkDefault, MaxAge::Unlimited, MaxAge::Secs(0)] {
+                let opts = VerifyOptions {
+                    now,
+                    max_age,
+                    leeway_secs: 0,
+                };
+                let r = Rotation::new(
+                    "flask",
+                    &secrets(current),
+                    &secrets(proposed),
+                    FormatParams::default(),
+                    opts,
+                )
+                .expect("rotation");
+                let keys = [current, proposed, &[b"k-gone".as_slice()]].concat();
+                for cookie in flask_lines(now, &keys) {
+                    for line in [
+                        cookie.clone(),
+                        format!("session={cookie}"),
+                        format!("x={cookie}"),
+                    ] {
+                        let full = r.classify_full(&line);
+                        assert_eq!(r.classify(&line), full, "{line}");
+                        quick += usize::from(r.classify_quick(&line).is_some());
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        // Not vacuous: most of those cookies took the quick path.
+        assert!(quick * 2 > compared, "{quick} of {compared}");
+    }
+
+    #[test]
+    fn every_quick_format_and_option_answers_as_the_full_path() {
+        let now = 1_767_225_600;
+        let payloads = [
+            serde_json::json!({"user": "ada", "cart": [1, 2, 3], "admin": false}),
+            serde_json::json!("plain"),
+            serde_json::json!({"x": "x".repeat(300)}),
+        ];
+        let keys = ["k-old", "k-new", "k-gone"].map(Secret::from_text);
+        let mut quick = 0;
+        for format in [
+            "flask",
+            "itsdangerous-timed",
+            "itsdangerous-urlsafe",
+            "itsdangerous-signer",
+            "itsdangerous-timestamp-signer",
+            "itsdangerous-serializer",
+            "starlette",
+        ] {
+            let f = format_by_id(format).expect("format");
+            for params in [
+                FormatParams::default(),
+                FormatParams {
+                    digest: Some(Digest::Sha256),
+                    separator: Some("~".into()),
+                    ..Default::default()
+                },
+                FormatParams {
+                    key_derivation: Some("concat".into()),
+                    salt: Some("s".into()),
+                    cookie_name: Some("sid".into()),
+                    ..Default::default()
+                },
+            ] {
+                let r = Rotation::new(
+                    format,
+                    &keys[..1],
+                    &keys[1..2],
+                    params.clone(),
+                    VerifyOptions::at(now),
+                )
+                .expect("rotation");
+                for (payload, key) in payloads.iter().zip(keys.iter().cycle()) {
+                    let payload = match (f.string_payload(), payload) {
+                        (true, serde_json::Value::Object(_)) => serde_json::json!("text"),
+                        _ => payload.clone(),
+                    };
+                    for t in [now - 10, now - 20 * 86_400, now + 10] {
+                        let line = f.sign(&payload, key, &params, t).expect("signs");
+                        assert_eq!(r.classify(&line), r.classify_full(&line), "{format} {line}");
+                        quick += usize::from(r.classify_quick(&line).is_some());
+                    }
+                }
+            }
+        }
+        assert!(quick > 50, "{quick}");
+    }
+
+    #[test]
+    fn keys_that_are_one_hmac_key_verify_in_both_sets() {
+        // Without a key derivation the secrets key the HMAC themselves: `k` and `k\0` are one
+        // key (padded with zeros), and so are a key longer than a block and its SHA-1.
+        let long = vec![7u8; 100];
+        let hashed = Digest::Sha1.hash(&[&long]);
+        let params = FormatParams {
+            key_derivation: Some("none".into()),
+            ..Default::default()
+        };
+        let now = 1_767_225_600;
+        for (signer, current, proposed) in [
+            (b"k".to_vec(), b"k".to_vec(), b"k\0".to_vec()),
+            (long.clone(), long.clone(), hashed.clone()),
+            (hashed, b"other".to_vec(), long),
+        ] {
+            let r = Rotation::new(
+                "flask",
+                &[Secret::from_bytes(current)],
+                &[Secret::from_text("new"), Secret::from_bytes(proposed)],
+                params.clone(),
+                VerifyOptions::at(now),
+            )
+            .expect("rotation");
+            let cookie = format_by_id("flask")
+                .expect("flask")
+                .sign(
+                    &serde_json::json!({"u": 1}),
+                    &Secret::from_bytes(signer),
+                    &params,
+                    now,
+                )
+                .expect("signs");
+            assert!(r.classify_quick(&cookie).is_some());
+            let full = r.classify_full(&cookie);
+            assert_eq!(full.outcome, Outcome::ValidFallback(0));
+            assert_eq!(r.classify(&cookie), full);
+        }
+    }
+
+    #[test]
+    fn a_plain_reading_is_the_one_the_input_parser_gives_first() {
+        let cookie = flask("k", 1_700_000_000);
+        let named = format!("session={cookie}");
+        let other = format!("sid_2={cookie}");
+        for (line, first) in [
+            (cookie.as_str(), Some((None, cookie.as_str()))),
+            ("abc", Some((None, "abc"))),
+            ("curl", Some((None, "curl"))),
+            ("curl.exe", Some((None, "curl.exe"))),
+            ("a.b.c", Some((None, "a.b.c"))),
+            ("-_.", Some((None, "-_."))),
+            (&named, Some((Some("session"), cookie.as_str()))),
+            (&other, Some((Some("sid_2"), cookie.as_str()))),
+            ("s=.eJabc.d.e", Some((Some("s"), ".eJabc.d.e"))),
+            // `=` as padding, `.` not before zlib, several `=`, no name, no value.
+            ("eyJ9=.ts.sig", None),
+            ("s=.abc.d.e", None),
+            ("a=b=c", None),
+            ("=abc", None),
+            ("abc=", None),
+            ("\"abc\"", None),
+            ("a b", None),
+            ("Cookie: a=b", None),
+            ("a:b", None),
+            ("a\tb", None),
+            ("a;b", None),
+            ("é", None),
+            ("", None),
+        ] {
+            assert_eq!(plain_reading(line), first, "{line:?}");
+            let Some((name, value)) = first else { continue };
+            let candidate = |name: Option<&str>, value: &str, form| input::Candidate {
+                name: name.map(str::to_string),
+                value: value.to_string(),
+                form,
+                source: None,
+            };
+            let mut want = vec![candidate(name, value, input::InputForm::Bare)];
+            if name.is_some() {
+                want.insert(0, candidate(name, value, input::InputForm::NameValue));
+                want[1] = candidate(None, line, input::InputForm::Bare);
+            }
+            assert_eq!(input::parse(line), want, "{line:?}");
+        }
+    }
+
+    fn bare_text() -> impl Strategy<Value = String> {
+        proptest::string::string_regex("[A-Za-z0-9._-]{0,60}").expect("regex")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any text of the bare alphabet, and any cookie with a character changed or cut:
+        /// the quick path and the full one agree.
+        #[test]
+        fn quick_and_full_agree_on_mangled_cookies(
+            junk in bare_text(),
+            at in 0usize..200,
+            with in proptest::sample::select(b"AQgw09-_.= ".to_vec()),
+            cut in 0usize..200,
+            which in 0usize..3,
+        ) {
+            let now = 1_767_225_600;
+            let r = Rotation::new(
+                "flask",
+                &[Secret::from_text("k-old")],
+                &[Secret::from_text("k-new"), Secret::from_text("k-old")],
+                FormatParams::default(),
+                VerifyOptions::at(now),
+            )
+            .expect("rotation");
+            let key = ["k-old", "k-new", "k-gone"][which];
+            let cookie = flask(key, now - 100);
+            prop_assert_eq!(r.classify(&junk), r.classify_full(&junk));
+            let mut changed = cookie.clone().into_bytes();
+            let at = at % changed.len();
+            changed[at] = with;
+            let changed = String::from_utf8(changed).expect("ASCII");
+            prop_assert_eq!(r.classify(&changed), r.classify_full(&changed));
+            let short = &cookie[..cut.min(cookie.len())];
+            prop_assert_eq!(r.classify(short), r.classify_full(short));
+            for joined in [format!("{junk}{cookie}"), format!("{junk}={cookie}")] {
+                prop_assert_eq!(r.classify(&joined), r.classify_full(&joined));
+            }
+        }
     }
 }

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::core::{self, FormatParams, InspectRequest, Inspection, Secret, VerifyOptions};
+use crate::core::{
+    self, FormatParams, InspectRequest, Inspection, KeyEntry, Secret, VerifyOptions,
+};
 use crate::keys::{KeyMeta, KeySet, KeyStore, LoadedKey, Style, generate, import};
 
 /// The tabs.
@@ -1011,8 +1013,28 @@ impl SignetApp {
                     return;
                 };
                 let current_names = self.set_members(&set);
-                let current = self.secrets_of(&current_names);
-                let proposed = self.secrets_of(&self.rotate.proposed);
+                // Rails keys carry their key generator; other formats ignore it.
+                let rails = self.rotate.format.starts_with("rails");
+                let entry = |secret: Secret, kg: Option<&str>| KeyEntry {
+                    secret,
+                    key_derivation: kg.filter(|_| rails).map(str::to_string),
+                };
+                let current = self
+                    .secrets_of(&current_names)
+                    .into_iter()
+                    .map(|s| entry(s, self.rotate.current_key_gen))
+                    .collect();
+                let proposed = self
+                    .rotate
+                    .proposed
+                    .iter()
+                    .flat_map(|name| {
+                        let kg = self.rotate.proposed_key_gen.get(name).copied();
+                        self.secrets_of(std::slice::from_ref(name))
+                            .into_iter()
+                            .map(move |s| entry(s, kg))
+                    })
+                    .collect();
                 let source = match &self.rotate.file {
                     Some(path) => super::rotate::Source::File(path.clone()),
                     None => super::rotate::Source::Text(self.rotate.batch.as_str().into()),

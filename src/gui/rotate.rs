@@ -2,6 +2,7 @@
 //! on a worker thread ([`crate::jobs::rotate`]: streamed, every core, in chunks) with progress and
 //! cancel; the UI thread only polls. A file is streamed from disk, never loaded as one string.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead as _, BufReader, Read as _, Seek as _};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use egui_extras::{Column as TableColumn, TableBuilder};
 use egui_plot::{Bar, BarChart, Plot};
 
 use crate::core::rotate::{Classified, Outcome, Report, Rotation};
-use crate::core::{FORMATS, FormatParams, Inspection, Secret, VerifyOptions, time};
+use crate::core::{FORMATS, FormatParams, Inspection, KeyEntry, VerifyOptions, time};
 use crate::jobs::rotate::{self as job, Column, Progress};
 
 /// Rows whose text is longer than this keep only a preview when read from a file (the full
@@ -80,7 +81,7 @@ pub struct Timeline {
     /// Days per bucket.
     pub days: f64,
     /// Cookies per bucket, per outcome.
-    pub counts: std::collections::BTreeMap<Outcome, Vec<f64>>,
+    pub counts: BTreeMap<Outcome, Vec<f64>>,
 }
 
 impl Timeline {
@@ -93,7 +94,7 @@ impl Timeline {
         let max = stamps().map(|s| s.0).max()?;
         let buckets = ((max - min) / 86_400 + 1).clamp(1, 120) as usize;
         let span = ((max - min) as f64 / buckets as f64).max(1.0);
-        let mut counts: std::collections::BTreeMap<Outcome, Vec<f64>> = Default::default();
+        let mut counts: BTreeMap<Outcome, Vec<f64>> = Default::default();
         for (t, o) in stamps() {
             let b = (((t - min) as f64 / span) as usize).min(buckets - 1);
             counts.entry(o).or_insert_with(|| vec![0.0; buckets])[b] += 1.0;
@@ -127,6 +128,12 @@ pub struct RotateState {
     pub current_set: Option<String>,
     /// The proposed set: stored key names, primary first.
     pub proposed: Vec<String>,
+    /// Rails: the key generator of the set in force now (`pbkdf2-sha1`, `pbkdf2-sha256`; `None`:
+    /// both are tried).
+    pub current_key_gen: Option<&'static str>,
+    /// Rails: each proposed key's key generator, by key name (absent: both are tried), as
+    /// `secret_key_base` and each `cookies_rotations` entry have their own.
+    pub proposed_key_gen: BTreeMap<String, &'static str>,
     /// Pasted cookies, one per line (or a HAR file's text).
     pub batch: String,
     /// A file to stream instead of the pasted text.
@@ -161,6 +168,8 @@ impl Default for RotateState {
             format: "flask",
             current_set: None,
             proposed: Vec::new(),
+            current_key_gen: None,
+            proposed_key_gen: BTreeMap::new(),
             batch: String::new(),
             file: None,
             file_size: 0,
@@ -242,14 +251,14 @@ pub fn export(result: &RotateResult, json: bool) -> String {
 /// Starts classifying `source` on a worker thread.
 pub fn start(
     format: &'static str,
-    current: Vec<Secret>,
-    proposed: Vec<Secret>,
+    current: Vec<KeyEntry>,
+    proposed: Vec<KeyEntry>,
     source: Source,
     csv_column: &str,
     now: i64,
     names: (Vec<String>, Vec<String>),
 ) -> Result<Job, String> {
-    let rotation = Rotation::new(
+    let rotation = Rotation::with_entries(
         format,
         &current,
         &proposed,
@@ -360,6 +369,34 @@ fn outcome_color(o: Outcome) -> Color32 {
     }
 }
 
+/// The Rails key generators a key can be derived with (`None`: try both).
+const KEY_GENS: [(Option<&str>, &str); 3] = [
+    (None, "SHA1 or SHA256"),
+    (Some("pbkdf2-sha1"), "SHA1 (Rails 6.1 and older)"),
+    (Some("pbkdf2-sha256"), "SHA256 (Rails 7.0+)"),
+];
+
+/// A Rails key's key generator.
+fn key_gen_choice(ui: &mut Ui, id: egui::IdSalt, choice: &mut Option<&'static str>) {
+    let shown = KEY_GENS
+        .iter()
+        .find(|(kg, _)| kg == choice)
+        .map_or("SHA1 or SHA256", |(_, label)| label);
+    egui::ComboBox::new(id, "key generator")
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            for (kg, label) in KEY_GENS {
+                ui.selectable_value(choice, kg, label);
+            }
+        })
+        .response
+        .on_hover_text(
+            "The hash of the PBKDF2 key generator this key is derived with \
+             (config.active_support.key_generator_hash_digest_class; a cookies_rotations entry \
+             has its own). Either: both are tried.",
+        );
+}
+
 /// Draws the tab.
 pub fn rotate_ui(
     ui: &mut Ui,
@@ -394,8 +431,19 @@ pub fn rotate_ui(
                 }
             });
     });
+    // Rails derives each key with one PBKDF2 hash, per entry (Rails 7.0 changed the default).
+    let rails = st.format.starts_with("rails");
     if let Some(set) = &st.current_set {
-        ui.weak(format!("Now: {}", set_members(set).join(", then ")));
+        ui.horizontal(|ui| {
+            ui.weak(format!("Now: {}", set_members(set).join(", then ")));
+            if rails {
+                key_gen_choice(
+                    ui,
+                    egui::IdSalt::new("rotate-kg-now"),
+                    &mut st.current_key_gen,
+                );
+            }
+        });
     }
     ui.horizontal_wrapped(|ui| {
         ui.label("Proposed:");
@@ -403,6 +451,14 @@ pub fn rotate_ui(
             ui.label(
                 RichText::new(format!("{}{name}", if i == 0 { "primary " } else { "" })).strong(),
             );
+            if rails {
+                let mut choice = st.proposed_key_gen.get(name).copied();
+                key_gen_choice(ui, egui::IdSalt::new(("rotate-kg", i)), &mut choice);
+                match choice {
+                    Some(kg) => st.proposed_key_gen.insert(name.clone(), kg),
+                    None => st.proposed_key_gen.remove(name),
+                };
+            }
             if i > 0 && ui.small_button("Move up").clicked() {
                 actions.push(RotateAction::MoveUp(i));
             }

@@ -115,23 +115,21 @@ pub fn run(
     let found: Mutex<Option<Zeroizing<Vec<u8>>>> = Mutex::new(None);
     let (tx, rx) = mpsc::sync_channel::<Block>(threads * 2);
     let rx = Mutex::new(rx);
+    // Blocks the workers are done with go back to the reader, which reads into them again: a fresh
+    // 256 KiB buffer per block would cost its page faults, and its wiping when freed, every time.
+    let (spare_tx, spare_rx) = mpsc::channel::<Zeroizing<Vec<u8>>>();
+    // The built-in list is tried first, whole: the reader reads no wordlist until a worker says
+    // it is through (else a key found early in a wordlist could stop the worker that was about
+    // to try it).
+    let (builtin_tx, builtin_rx) = mpsc::sync_channel::<()>(1);
     let read = std::thread::scope(|scope| -> io::Result<()> {
         for _ in 0..threads {
             scope.spawn(|| {
                 let mut tried = 0u64;
-                // Tries one candidate (and its variants); false: stop this worker.
-                let mut attempt = |candidate: &[u8]| -> bool {
-                    let hit = if opts.mutate {
-                        audit::mutations(candidate).into_iter().find_map(|m| {
-                            tried += 1;
-                            target.try_key(&m).then(|| Zeroizing::new(m))
-                        })
-                    } else {
-                        tried += 1;
-                        target
-                            .try_key(candidate)
-                            .then(|| Zeroizing::new(candidate.to_vec()))
-                    };
+                // Tries a batch of candidates (and their variants); false: stop this worker.
+                let mut attempt = |batch: &[&[u8]]| -> bool {
+                    let (hit, n) = try_batch(target, batch, opts.mutate);
+                    tried += n;
                     if let Some(key) = hit {
                         if let Ok(mut f) = found.lock() {
                             f.get_or_insert(key);
@@ -151,42 +149,49 @@ pub fn run(
                         Ok(Ok(block)) => block,
                         _ => break,
                     };
-                    // Once stopping, blocks are still received (and dropped) until the reader
-                    // closes the channel, so it never blocks on a full one.
-                    if progress.stopping() {
+                    // Once stopping, wordlist blocks are still received (and dropped) until the
+                    // reader closes the channel, so it never blocks on a full one.
+                    if progress.stopping() && matches!(block, Block::Lines(_)) {
                         continue;
                     }
                     match &block {
                         Block::Builtin => {
-                            for c in BUILTIN {
-                                if !attempt(c) {
+                            for batch in BUILTIN.chunks(Target::BATCH) {
+                                if !attempt(batch) {
                                     break;
                                 }
                             }
+                            let _ = builtin_tx.send(());
                         }
                         Block::Lines(bytes) => {
-                            let mut rest: &[u8] = bytes;
-                            while !rest.is_empty() {
-                                let (line, next) = match memchr::memchr(b'\n', rest) {
-                                    Some(i) => (&rest[..i], &rest[i + 1..]),
-                                    None => (rest, &[][..]),
-                                };
-                                rest = next;
-                                let line = line.strip_suffix(b"\r").unwrap_or(line);
-                                if line.len() > MAX_LINE {
-                                    continue;
-                                }
-                                if !attempt(line) {
-                                    break;
+                            let mut batch: [&[u8]; Target::BATCH] = [&[]; Target::BATCH];
+                            let mut n = 0;
+                            let mut going = true;
+                            for line in lines(bytes) {
+                                batch[n] = line;
+                                n += 1;
+                                if n == Target::BATCH {
+                                    n = 0;
+                                    going = attempt(&batch);
+                                    if !going {
+                                        break;
+                                    }
                                 }
                             }
+                            if going && n > 0 {
+                                attempt(&batch[..n]);
+                            }
                         }
+                    }
+                    if let Block::Lines(bytes) = block {
+                        // The reader may be gone: then the buffer is wiped and freed here.
+                        let _ = spare_tx.send(bytes);
                     }
                 }
                 progress.tried.fetch_add(tried, Ordering::Relaxed);
             });
         }
-        let result = feed(opts, progress, &mut tick, |block| {
+        let result = feed(opts, progress, &mut tick, &spare_rx, &builtin_rx, |block| {
             !progress.stopping() && tx.send(block).is_ok()
         });
         drop(tx);
@@ -201,6 +206,52 @@ pub fn run(
     })
 }
 
+/// Tries `batch` ([`Target::BATCH`] candidates at most), each with its variants under
+/// `--mutate`, in order: the first key that signed the cookie, and how many candidates were tried
+/// (up to and including that key).
+fn try_batch(target: &Target, batch: &[&[u8]], mutate: bool) -> (Option<Zeroizing<Vec<u8>>>, u64) {
+    if !mutate {
+        return match target.try_batch(batch) {
+            Some(i) => (Some(Zeroizing::new(batch[i].to_vec())), i as u64 + 1),
+            None => (None, batch.len() as u64),
+        };
+    }
+    let mut tried = 0;
+    for candidate in batch {
+        let variants = audit::mutations(candidate);
+        for chunk in variants.chunks(Target::BATCH) {
+            let mut refs: [&[u8]; Target::BATCH] = [&[]; Target::BATCH];
+            for (r, v) in refs.iter_mut().zip(chunk) {
+                *r = v;
+            }
+            if let Some(i) = target.try_batch(&refs[..chunk.len()]) {
+                return (Some(Zeroizing::new(chunk[i].clone())), tried + i as u64 + 1);
+            }
+            tried += chunk.len() as u64;
+        }
+    }
+    (None, tried)
+}
+
+/// The candidates of a block of whole lines: each line without its LF and a CR before it, lines
+/// longer than [`MAX_LINE`] skipped. A final line break ends the last line (no empty candidate
+/// after it); an empty line in between is an empty candidate.
+fn lines(block: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = block;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (line, next) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &[][..]),
+        };
+        rest = next;
+        Some(line.strip_suffix(b"\r").unwrap_or(line))
+    })
+    .filter(|line| line.len() <= MAX_LINE)
+}
+
 /// Lines longer than this are skipped (no secret is that long; a file without line breaks must
 /// not be read into memory whole).
 pub const MAX_LINE: usize = 64 * 1024;
@@ -208,18 +259,23 @@ pub const MAX_LINE: usize = 64 * 1024;
 /// Bytes read from a wordlist at a time (a block ends at the last line break in it).
 const BLOCK: usize = 256 * 1024;
 
-/// Reads the built-in list and the wordlists into blocks of whole lines for `send` (false: stop).
-/// A line longer than [`MAX_LINE`] is skipped: by the worker when it fits in a block, here when
-/// it does not (read past in bounded memory, never kept).
+/// Hands the built-in list to `send` (false: stop) and waits for `builtin_tried`, then reads the
+/// wordlists into blocks of whole lines for it, reusing the buffers that come back on `spare`. A
+/// line longer than [`MAX_LINE`] is skipped: by the worker when it fits in a block, here when it
+/// does not (read past in bounded memory, never kept).
 fn feed(
     opts: &Options,
     progress: &Progress,
     tick: &mut impl FnMut(&Progress),
+    spare: &mpsc::Receiver<Zeroizing<Vec<u8>>>,
+    builtin_tried: &mpsc::Receiver<()>,
     mut send: impl FnMut(Block) -> bool,
 ) -> io::Result<()> {
     if !send(Block::Builtin) {
         return Ok(());
     }
+    // Sent by the worker that tried it (even when stopping: the list is short).
+    let _ = builtin_tried.recv();
     for path in &opts.wordlists {
         let named =
             |e: io::Error| io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display()));
@@ -231,7 +287,10 @@ fn feed(
             if progress.stopping() {
                 return Ok(());
             }
-            let mut block = Zeroizing::new(Vec::with_capacity(BLOCK + carry.len()));
+            let mut block = spare
+                .try_recv()
+                .unwrap_or_else(|_| Zeroizing::new(Vec::with_capacity(BLOCK)));
+            block.clear();
             block.extend_from_slice(&carry);
             carry.clear();
             let want = BLOCK.saturating_sub(block.len()).max(1) as u64;

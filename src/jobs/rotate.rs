@@ -6,14 +6,19 @@
 //! lines skipped, Netscape `#HttpOnly_` lines kept), a HAR file (one JSON document: every cookie
 //! of every request and response), or a CSV file with a chosen column.
 
+use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read as _};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, mpsc};
 
 use crate::core::input;
 use crate::core::rotate::{Classified, Rotation};
 
-/// Lines classified per chunk (split across the worker threads).
-pub const CHUNK: usize = 32 * 1024;
+/// Lines read, classified and handed to the sink at a time; what one worker thread takes. Small
+/// enough that a few thousand cookies keep every core busy and that a chunk's buffers are
+/// reused from the heap rather than mapped afresh, large enough that handing chunks over costs
+/// nothing next to classifying them.
+pub const CHUNK: usize = 1024;
 /// Largest HAR file read (it is parsed whole).
 pub const MAX_HAR: u64 = 512 * 1024 * 1024;
 
@@ -85,6 +90,10 @@ pub struct Line {
 
 /// Streams `reader` through `rotation`, calling `sink` with each classified chunk in input
 /// order. Returns whether it was cancelled before the end.
+///
+/// The calling thread reads the input and feeds the sink; `opts.threads` worker threads
+/// classify chunks meanwhile, so reading, classifying and writing the results overlap. With one
+/// thread, everything runs on the calling thread.
 pub fn run(
     rotation: &Rotation,
     mut reader: impl BufRead,
@@ -93,23 +102,18 @@ pub fn run(
     mut sink: impl FnMut(Vec<Line>, Vec<Classified>) -> io::Result<()>,
 ) -> io::Result<bool> {
     let threads = opts.threads.clamp(1, 256);
-    let flush =
-        |lines: Vec<Line>, sink: &mut dyn FnMut(Vec<Line>, Vec<Classified>) -> io::Result<()>| {
-            let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
-            let classified = classify_chunk(rotation, &texts, threads);
-            progress
-                .done
-                .fetch_add(lines.len() as u64, Ordering::Relaxed);
-            sink(lines, classified)
-        };
-    let cancelled = || progress.cancel.load(Ordering::Relaxed);
+    // Counted as handed on, so that `done` never runs ahead of what the caller has.
+    let mut counted = |lines: Vec<Line>, classified: Vec<Classified>| {
+        progress
+            .done
+            .fetch_add(lines.len() as u64, Ordering::Relaxed);
+        sink(lines, classified)
+    };
 
     if let Some(column) = &opts.csv_column {
-        return csv_lines(reader, column, progress, |chunk| {
-            if cancelled() {
-                return Ok(false);
-            }
-            flush(chunk, &mut sink).map(|()| true)
+        let mut csv = CsvLines::new(reader, column)?;
+        return classify_stream(rotation, threads, progress, &mut counted, || {
+            csv.read_chunk(progress)
         });
     }
 
@@ -119,7 +123,7 @@ pub fn run(
         let mut text = String::new();
         let n = reader.take(MAX_HAR).read_to_string(&mut text)?;
         progress.bytes.fetch_add(n as u64, Ordering::Relaxed);
-        let mut lines: Vec<Line> = input::har_cookies(&text, usize::MAX)
+        let mut lines = input::har_cookies(&text, usize::MAX)
             .into_iter()
             .enumerate()
             .map(|(i, c)| Line {
@@ -129,27 +133,19 @@ pub fn run(
                     Some(name) => format!("{name}={}", c.value),
                     None => c.value,
                 },
-            })
-            .collect();
+            });
         drop(text);
-        while !lines.is_empty() {
-            if cancelled() {
-                return Ok(true);
-            }
-            let rest = lines.split_off(lines.len().min(CHUNK));
-            flush(std::mem::replace(&mut lines, rest), &mut sink)?;
-        }
-        return Ok(false);
+        return classify_stream(rotation, threads, progress, &mut counted, || {
+            let chunk: Vec<Line> = lines.by_ref().take(CHUNK).collect();
+            Ok((!chunk.is_empty()).then_some(chunk))
+        });
     }
 
     let mut number = 0;
     let mut offset = 0u64;
     let mut buf = Vec::new();
-    loop {
-        if cancelled() {
-            return Ok(true);
-        }
-        let mut lines = Vec::with_capacity(CHUNK.min(4096));
+    classify_stream(rotation, threads, progress, &mut counted, || {
+        let mut lines = Vec::with_capacity(CHUNK);
         while lines.len() < CHUNK {
             buf.clear();
             let n = (&mut reader)
@@ -162,7 +158,10 @@ pub fn run(
             let at = offset;
             offset += n as u64;
             progress.bytes.fetch_add(n as u64, Ordering::Relaxed);
-            let text = String::from_utf8_lossy(&buf);
+            let text = match std::str::from_utf8(&buf) {
+                Ok(text) => std::borrow::Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(&buf),
+            };
             let text = text.trim();
             if text.is_empty() || (text.starts_with('#') && !text.starts_with("#HttpOnly_")) {
                 continue;
@@ -173,113 +172,177 @@ pub fn run(
                 text: text.to_string(),
             });
         }
-        if lines.is_empty() {
-            return Ok(false);
-        }
-        flush(lines, &mut sink)?;
-    }
+        Ok((!lines.is_empty()).then_some(lines))
+    })
 }
 
-/// Reads CSV records and hands the chosen column's values on in chunks; `each` returns false to
-/// stop (cancelled). Returns whether it stopped early.
-fn csv_lines(
-    reader: impl BufRead,
-    column: &Column,
+/// The chunks `next` reads, classified on `threads` threads and handed to `sink` in input order.
+/// Returns whether the job was cancelled before the end.
+fn classify_stream(
+    rotation: &Rotation,
+    threads: usize,
     progress: &Progress,
-    mut each: impl FnMut(Vec<Line>) -> io::Result<bool>,
+    sink: &mut dyn FnMut(Vec<Line>, Vec<Classified>) -> io::Result<()>,
+    mut next: impl FnMut() -> io::Result<Option<Vec<Line>>>,
 ) -> io::Result<bool> {
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(matches!(column, Column::Name(_)))
-        .flexible(true)
-        .from_reader(reader);
-    let index = match column {
-        Column::Index(n) => n - 1,
-        Column::Name(name) => {
-            let headers = csv.headers().map_err(csv_error)?;
-            headers
-                .iter()
-                .position(|h| h.trim().eq_ignore_ascii_case(name))
-                .ok_or_else(|| {
-                    io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!(
-                            "the CSV has no column {name:?} (its columns: {})",
-                            headers.iter().collect::<Vec<_>>().join(", ")
-                        ),
-                    )
-                })?
+    let cancelled = || progress.cancel.load(Ordering::Relaxed);
+    if threads == 1 {
+        while !cancelled() {
+            let Some(lines) = next()? else {
+                return Ok(false);
+            };
+            let classified = classify_chunk(rotation, &lines);
+            sink(lines, classified)?;
         }
-    };
-    let mut record = csv::ByteRecord::new();
-    let mut chunk = Vec::new();
-    let mut last_byte = csv.position().byte();
-    loop {
-        let at = csv.position().clone();
-        let more = csv.read_byte_record(&mut record).map_err(csv_error)?;
-        if !more {
-            break;
-        }
-        let end = csv.position().byte();
-        progress
-            .bytes
-            .fetch_add(end.saturating_sub(last_byte), Ordering::Relaxed);
-        last_byte = end;
-        let Some(field) = record.get(index) else {
-            continue;
-        };
-        let text = String::from_utf8_lossy(field).trim().to_string();
-        if text.is_empty() {
-            continue;
-        }
-        chunk.push(Line {
-            number: usize::try_from(at.line()).unwrap_or(usize::MAX),
-            offset: None,
-            text,
-        });
-        if chunk.len() >= CHUNK && !each(std::mem::take(&mut chunk))? {
-            return Ok(true);
-        }
-    }
-    if !chunk.is_empty() && !each(chunk)? {
         return Ok(true);
     }
-    Ok(false)
+    let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Vec<Line>)>(threads * 2);
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = mpsc::channel();
+    std::thread::scope(|scope| {
+        // Owned here, so that leaving this closure, however, closes the queue and the workers
+        // end before the scope waits for them.
+        let work_tx = work_tx;
+        for _ in 0..threads {
+            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
+            scope.spawn(move || {
+                // The lock is held only while waiting for the next chunk.
+                let next_chunk = || work_rx.lock().ok()?.recv().ok();
+                while let Some((seq, lines)) = next_chunk() {
+                    let classified = classify_chunk(rotation, &lines);
+                    if done_tx.send((seq, lines, classified)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        // Chunks are numbered as read; finished ones wait in `ready` until their turn.
+        let (mut sent, mut delivered, mut end) = (0, 0, false);
+        let mut ready = BTreeMap::new();
+        loop {
+            while !end && sent - delivered < threads * 4 {
+                if cancelled() {
+                    return Ok(true);
+                }
+                match next()? {
+                    Some(lines) => {
+                        work_tx
+                            .send((sent, lines))
+                            .map_err(|_| io::Error::other("the classifying threads stopped"))?;
+                        sent += 1;
+                    }
+                    None => end = true,
+                }
+            }
+            if delivered == sent {
+                return Ok(false);
+            }
+            let (seq, lines, classified): (usize, Vec<Line>, Vec<Classified>) = done_rx
+                .recv()
+                .map_err(|_| io::Error::other("the classifying threads stopped"))?;
+            ready.insert(seq, (lines, classified));
+            while let Some((lines, classified)) = ready.remove(&delivered) {
+                if cancelled() {
+                    return Ok(true);
+                }
+                delivered += 1;
+                sink(lines, classified)?;
+            }
+        }
+    })
+}
+
+/// Classifies one chunk, in order.
+fn classify_chunk(rotation: &Rotation, lines: &[Line]) -> Vec<Classified> {
+    let all = || lines.iter().map(|l| rotation.classify(&l.text)).collect();
+    // Classification never panics; should a bug make it, the rows stay aligned.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(all)).unwrap_or_else(|_| {
+        lines
+            .iter()
+            .map(|_| Classified::malformed("internal error while classifying"))
+            .collect()
+    })
+}
+
+/// The chosen column's values of a CSV file, record by record.
+struct CsvLines<R> {
+    csv: csv::Reader<R>,
+    index: usize,
+    record: csv::ByteRecord,
+    last_byte: u64,
+}
+
+impl<R: io::Read> CsvLines<R> {
+    /// Reads the header row when the column is given by name.
+    fn new(reader: R, column: &Column) -> io::Result<Self> {
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(matches!(column, Column::Name(_)))
+            .flexible(true)
+            .from_reader(reader);
+        let index = match column {
+            Column::Index(n) => n - 1,
+            Column::Name(name) => {
+                let headers = csv.headers().map_err(csv_error)?;
+                headers
+                    .iter()
+                    .position(|h| h.trim().eq_ignore_ascii_case(name))
+                    .ok_or_else(|| {
+                        io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            format!(
+                                "the CSV has no column {name:?} (its columns: {})",
+                                headers.iter().collect::<Vec<_>>().join(", ")
+                            ),
+                        )
+                    })?
+            }
+        };
+        let last_byte = csv.position().byte();
+        Ok(Self {
+            csv,
+            index,
+            record: csv::ByteRecord::new(),
+            last_byte,
+        })
+    }
+
+    /// The next [`CHUNK`] non-empty values (fewer at the end; `None` after it).
+    fn read_chunk(&mut self, progress: &Progress) -> io::Result<Option<Vec<Line>>> {
+        let mut chunk = Vec::new();
+        while chunk.len() < CHUNK {
+            let at = self.csv.position().clone();
+            if !self
+                .csv
+                .read_byte_record(&mut self.record)
+                .map_err(csv_error)?
+            {
+                break;
+            }
+            let end = self.csv.position().byte();
+            progress
+                .bytes
+                .fetch_add(end.saturating_sub(self.last_byte), Ordering::Relaxed);
+            self.last_byte = end;
+            let Some(field) = self.record.get(self.index) else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(field).trim().to_string();
+            if text.is_empty() {
+                continue;
+            }
+            chunk.push(Line {
+                number: usize::try_from(at.line()).unwrap_or(usize::MAX),
+                offset: None,
+                text,
+            });
+        }
+        Ok((!chunk.is_empty()).then_some(chunk))
+    }
 }
 
 fn csv_error(e: csv::Error) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, format!("reading the CSV: {e}"))
-}
-
-/// Classifies `lines` on up to `threads` threads, keeping their order.
-pub fn classify_chunk(rotation: &Rotation, lines: &[&str], threads: usize) -> Vec<Classified> {
-    if threads <= 1 || lines.len() < 256 {
-        return lines.iter().map(|l| rotation.classify(l)).collect();
-    }
-    let per = lines.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = lines
-            .chunks(per)
-            .map(|part| {
-                let handle = scope.spawn(move || {
-                    part.iter()
-                        .map(|l| rotation.classify(l))
-                        .collect::<Vec<_>>()
-                });
-                (part.len(), handle)
-            })
-            .collect();
-        let mut all = Vec::with_capacity(lines.len());
-        for (len, handle) in handles {
-            match handle.join() {
-                Ok(part) => all.extend(part),
-                // Classification never panics; should a bug make it, the rows stay aligned.
-                Err(_) => all.extend(
-                    (0..len).map(|_| Classified::malformed("internal error while classifying")),
-                ),
-            }
-        }
-        all
-    })
 }
 
 #[cfg(test)]
@@ -378,6 +441,57 @@ mod tests {
         .expect_err("no such column");
         assert!(err.to_string().contains("id, Session, note"), "{err}");
         assert!(Column::parse("0").is_err());
+    }
+
+    #[test]
+    fn every_thread_count_gives_the_same_rows_in_input_order_in_whole_chunks() {
+        let cookies = [flask("old"), flask("new"), flask("gone"), "junk".into()];
+        let mut text = String::new();
+        for i in 0..CHUNK * 2 + 1500 {
+            if i % 1000 == 0 {
+                text.push_str("# a comment\n\n");
+            }
+            text.push_str(&cookies[i % 7 % 4]);
+            text.push('\n');
+        }
+        let run_with = |threads| {
+            let mut chunks = Vec::new();
+            let mut rows = Vec::new();
+            let progress = Progress::default();
+            let opts = Options {
+                threads,
+                ..Options::default()
+            };
+            let cancelled = run(
+                &rotation(),
+                io::Cursor::new(text.as_bytes()),
+                &opts,
+                &progress,
+                |l, c| {
+                    chunks.push(l.len());
+                    rows.extend(l.into_iter().zip(c));
+                    Ok(())
+                },
+            )
+            .expect("run");
+            assert!(!cancelled);
+            assert_eq!(progress.done.load(Ordering::Relaxed), rows.len() as u64);
+            assert_eq!(progress.bytes.load(Ordering::Relaxed), text.len() as u64);
+            (chunks, rows)
+        };
+        let (chunks, rows) = run_with(1);
+        assert_eq!(rows.len(), CHUNK * 2 + 1500);
+        assert_eq!(chunks.len(), rows.len().div_ceil(CHUNK));
+        assert!(chunks[..chunks.len() - 1].iter().all(|&n| n == CHUNK));
+        assert_eq!(rows[0].0.number, 3);
+        assert_eq!(rows[3].1.outcome, Outcome::Malformed);
+        for threads in [2, 3, 8] {
+            assert_eq!(
+                run_with(threads),
+                (chunks.clone(), rows.clone()),
+                "{threads}"
+            );
+        }
     }
 
     #[test]

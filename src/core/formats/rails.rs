@@ -21,6 +21,11 @@
 //! `pbkdf2-sha256`) says which; the one that matched is reported. Marshal payloads are read into
 //! a display tree by [`super::marshal`] and never re-signed.
 //!
+//! A rotation preview reads a key set as the app configures it (`key_set_verifier`):
+//! `secret_key_base` with its key generator, then each `cookies_rotations` entry with its own
+//! (the Rails 7.0 upgrade keeps the old keys as a SHA1 entry); legacy CBC cookies are read with
+//! `secret_key_base` alone, as ActionDispatch appends that reading for the primary only.
+//!
 //! Signing writes the Rails 7.1 defaults (SHA256 key generator, `data` envelope, SHA1 signed
 //! digest); `variant` selects `rails-7.0` (`message` envelope, SHA256), `rails-6.1` / `rails-5.2`
 //! (`message` envelope, SHA1 key generator) or `rails-5.1` (no envelope; encrypted cookies in the
@@ -40,8 +45,8 @@ use super::marshal;
 use crate::core::encoding::b64std;
 use crate::core::mac::{Digest, KeyedMac, ct_eq};
 use crate::core::model::{
-    Decoded, FormatParams, Malformed, ParamError, Part, PartKind, SignError, Verdict, Verification,
-    VerifyOptions,
+    Decoded, FormatParams, KeyEntry, Malformed, ParamError, Part, PartKind, SignError, Verdict,
+    Verification, VerifyOptions,
 };
 use crate::core::secret::Secret;
 use crate::core::{CookieFormat, Detection, Verifier};
@@ -92,6 +97,13 @@ impl KeyGen {
         }
     }
 
+    fn name(self) -> &'static str {
+        match self {
+            KeyGen::Sha1 => "SHA1",
+            KeyGen::Sha256 => "SHA256",
+        }
+    }
+
     fn derive(self, secret: &[u8], salt: &str, out: &mut [u8]) {
         match self {
             KeyGen::Sha1 => {
@@ -105,7 +117,12 @@ impl KeyGen {
 }
 
 fn key_gens(params: &FormatParams) -> Result<&'static [KeyGen], ParamError> {
-    match params.key_derivation.as_deref() {
+    parse_key_gens(params.key_derivation.as_deref())
+}
+
+/// The key generators a `key_derivation` names: one, or both (SHA256 first) when it is `None`.
+fn parse_key_gens(name: Option<&str>) -> Result<&'static [KeyGen], ParamError> {
+    match name {
         None => Ok(&[KeyGen::Sha256, KeyGen::Sha1]),
         Some("pbkdf2-sha1" | "sha1") => Ok(&[KeyGen::Sha1]),
         Some("pbkdf2-sha256" | "sha256") => Ok(&[KeyGen::Sha256]),
@@ -575,6 +592,57 @@ impl CookieFormat for Rails {
         Ok(Box::new(self.prepare(keys, params)?))
     }
 
+    /// A Rails app's key set: `secret_key_base` first, derived with the app's
+    /// `key_generator_hash_digest_class`, whose encrypted jar also reads legacy AES-256-CBC
+    /// cookies (`upgrade_legacy_hmac_aes_cbc_cookies`, on since Rails 5.2); then each
+    /// `cookies_rotations` entry, keys derived from a `secret_key_base` with that entry's own
+    /// hash (the Rails 7.0 upgrade guide's recipe), which `rotate :encrypted, key` makes an
+    /// AES-256-GCM encryptor that reads no CBC cookie. An entry with no key derivation, its own
+    /// or the set's, tries both hashes.
+    fn key_set_verifier(
+        &self,
+        entries: &[KeyEntry],
+        params: &FormatParams,
+    ) -> Result<Box<dyn Verifier>, ParamError> {
+        let mut keys = Vec::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            keys.push((&e.secret, parse_key_gens(e.derivation(params))?, i == 0));
+        }
+        Ok(Box::new(self.prepare_keys(keys.into_iter(), params)))
+    }
+
+    fn rotation_findings(
+        &self,
+        current: &[KeyEntry],
+        proposed: &[KeyEntry],
+        params: &FormatParams,
+    ) -> Vec<String> {
+        let pinned = |e: &KeyEntry| match parse_key_gens(e.derivation(params)) {
+            Ok(&[one]) => Some(one),
+            _ => None,
+        };
+        let mut out = vec![
+            "Rails reads a cookie with secret_key_base, derived with config.active_support.key_generator_hash_digest_class (SHA1 before load_defaults 7.0, SHA256 since), then with each config.action_dispatch.cookies_rotations entry in order, and re-writes a cookie read through a rotation with the primary; legacy AES-256-CBC cookies are read with secret_key_base alone.".to_string(),
+        ];
+        if current.iter().chain(proposed).any(|e| pinned(e).is_none()) {
+            out.push("Some keys have no key generator given, so Signet tried both SHA1 and SHA256 for them where a Rails app derives each key with one: pin them (signet rotate --key-derivation, or per key --from-key-derivation / --to-key-derivation) for an exact preview.".into());
+        }
+        if let (Some(cur), Some(next)) = (current.first(), proposed.first())
+            && let (Some(old), Some(new)) = (pinned(cur), pinned(next))
+            && old != new
+            && !proposed
+                .iter()
+                .any(|e| e.secret == cur.secret && pinned(e) != Some(new))
+        {
+            let (old, new) = (old.name(), new.name());
+            out.push(format!(
+                "Warning: the proposed secret_key_base is derived with {new} where the current one is derived with {old} (Rails 7.0 changed key_generator_hash_digest_class to SHA256), and no proposed entry keeps the current secret_key_base with {old}: every cookie signed today is logged out. Keep it as a cookies_rotations entry with keys derived by {old} (the Rails 7.0 upgrade guide's recipe; here, the current key as a proposed fallback with key derivation pbkdf2-{}).",
+                old.to_lowercase()
+            ));
+        }
+        out
+    }
+
     fn sign(
         &self,
         payload: &Value,
@@ -675,6 +743,8 @@ type CbcKeys = (Zeroizing<[u8; 32]>, Zeroizing<[u8; 64]>);
 struct Derived {
     index: usize,
     keygen: KeyGen,
+    /// Whether it reads legacy AES-256-CBC cookies (see [`Rails::key_set_verifier`]).
+    legacy_cbc: bool,
     secret: Secret,
     salt: String,
     signed: OnceLock<Zeroizing<[u8; 64]>>,
@@ -724,6 +794,16 @@ impl Rails {
         params: &FormatParams,
     ) -> Result<RailsVerifier, ParamError> {
         let gens = key_gens(params)?;
+        Ok(self.prepare_keys(keys.iter().map(|k| (k, gens, true)), params))
+    }
+
+    /// Prepares keys in order, each with its key generators and whether it reads legacy CBC
+    /// cookies.
+    fn prepare_keys<'a>(
+        &self,
+        keys: impl Iterator<Item = (&'a Secret, &'static [KeyGen], bool)>,
+        params: &FormatParams,
+    ) -> RailsVerifier {
         let salt = params.salt.clone().unwrap_or_else(|| {
             match self.kind {
                 Kind::Signed => SIGNED_SALT,
@@ -732,11 +812,12 @@ impl Rails {
             .to_string()
         });
         let mut derived = Vec::new();
-        for (index, k) in keys.iter().enumerate() {
+        for (index, (k, gens, legacy_cbc)) in keys.enumerate() {
             for &keygen in gens {
                 derived.push(Derived {
                     index,
                     keygen,
+                    legacy_cbc,
                     secret: k.clone(),
                     salt: salt.clone(),
                     signed: OnceLock::new(),
@@ -745,11 +826,11 @@ impl Rails {
                 });
             }
         }
-        Ok(RailsVerifier {
+        RailsVerifier {
             kind: self.kind,
             keys: derived,
             digest: params.digest,
-        })
+        }
     }
 }
 
@@ -789,6 +870,7 @@ impl RailsVerifier {
                 let found = self.keys.iter().find(|k| {
                     let mac = match self.kind {
                         Kind::Signed => k.signed_mac(digest),
+                        Kind::Encrypted if !k.legacy_cbc => return false,
                         Kind::Encrypted => KeyedMac::new(digest, &k.cbc().1[..]),
                     };
                     ct_eq(
@@ -992,5 +1074,104 @@ mod tests {
         let s = Rails::new(Kind::Signed);
         assert!(s.decode("e30=--abc", &named("s")).is_err());
         assert!(s.decode("e30=--zz", &named("s")).is_err());
+    }
+
+    fn entry(secret: &str, kd: Option<&str>) -> KeyEntry {
+        KeyEntry {
+            secret: Secret::from_text(secret),
+            key_derivation: kd.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_key_set_gives_each_entry_its_key_generator_and_cbc_to_the_primary_alone() {
+        let f = Rails::new(Kind::Encrypted);
+        let a = Secret::from_text("skb-a");
+        let sign = |variant: &str| {
+            let params = FormatParams {
+                variant: Some(variant.into()),
+                ..named("session")
+            };
+            let c = f.sign(&json!({"id": 1}), &a, &params, 0).expect("signs");
+            f.decode(&c, &named("session")).expect("decodes")
+        };
+        // rails-6.1: SHA1 key generator; rails-7.0: SHA256; rails-5.1: legacy CBC (SHA1).
+        let (sha1, sha256, cbc) = (sign("rails-6.1"), sign("rails-7.0"), sign("rails-5.1"));
+        let opts = VerifyOptions::at(0);
+        // The Rails 7.0 upgrade: B on SHA256, A kept as a SHA1 rotation.
+        let upgrade = f
+            .key_set_verifier(
+                &[
+                    entry("skb-b", Some("pbkdf2-sha256")),
+                    entry("skb-a", Some("pbkdf2-sha1")),
+                ],
+                &FormatParams::default(),
+            )
+            .expect("key set");
+        let got = |v: &dyn Verifier, d: &Decoded| {
+            let r = v.verify(d, &opts);
+            (r.verdict.status(), r.key_index)
+        };
+        assert_eq!(got(&*upgrade, &sha1), ("valid", Some(1)));
+        assert_eq!(got(&*upgrade, &sha256), ("bad-signature", None));
+        // A rotation entry is an AES-GCM encryptor: A's CBC cookie is read by no entry...
+        assert_eq!(got(&*upgrade, &cbc), ("bad-signature", None));
+        // ...but by A as secret_key_base, and by any key of an inspected key list.
+        let primary = f
+            .key_set_verifier(&[entry("skb-a", None)], &FormatParams::default())
+            .expect("key set");
+        assert_eq!(got(&*primary, &cbc), ("valid", Some(0)));
+        assert_eq!(got(&*primary, &sha256), ("valid", Some(0)));
+        let listed = f
+            .verifier(
+                &[Secret::from_text("skb-b"), a.clone()],
+                &FormatParams::default(),
+            )
+            .expect("key list");
+        assert_eq!(got(&*listed, &cbc), ("valid", Some(1)));
+        assert!(
+            f.key_set_verifier(&[entry("skb-a", Some("md5"))], &FormatParams::default())
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn switching_the_key_generator_without_a_rotation_is_a_warning() {
+        let f = Rails::new(Kind::Signed);
+        let params = FormatParams::default();
+        let warned = |current: &[KeyEntry], proposed: &[KeyEntry]| {
+            f.rotation_findings(current, proposed, &params)
+                .iter()
+                .any(|x| x.starts_with("Warning: the proposed secret_key_base is derived with SHA256 where the current one is derived with SHA1"))
+        };
+        let a1 = entry("a", Some("pbkdf2-sha1"));
+        let now = std::slice::from_ref(&a1);
+        assert!(warned(now, &[entry("a", Some("pbkdf2-sha256"))]));
+        assert!(warned(now, &[entry("b", Some("pbkdf2-sha256"))]));
+        // A SHA256 entry of the old secret does not read its SHA1 cookies either.
+        let b256 = entry("b", Some("pbkdf2-sha256"));
+        assert!(warned(
+            now,
+            &[b256.clone(), entry("a", Some("pbkdf2-sha256"))]
+        ));
+        assert!(!warned(now, &[b256, a1.clone()]));
+        assert!(!warned(now, &[entry("b", Some("pbkdf2-sha1"))]));
+        // Unpinned keys: no warning, a note that both hashes were tried.
+        let unpinned = f.rotation_findings(&[entry("a", None)], &[entry("b", None)], &params);
+        assert!(
+            unpinned
+                .iter()
+                .any(|x| x.starts_with("Some keys have no key generator given")),
+            "{unpinned:?}"
+        );
+        let pinned = FormatParams {
+            key_derivation: Some("pbkdf2-sha256".into()),
+            ..FormatParams::default()
+        };
+        assert!(
+            !f.rotation_findings(&[entry("a", None)], &[entry("b", None)], &pinned)
+                .iter()
+                .any(|x| x.starts_with("Some keys"))
+        );
     }
 }

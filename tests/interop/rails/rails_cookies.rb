@@ -86,8 +86,9 @@ def key_generator(secret, keygen)
 end
 
 # A request as a Rails app configures it (config.action_dispatch.* defaults).
+# `rotations`: the app's config.action_dispatch.cookies_rotations (tests/interop/rails/rails_rotation.rb).
 def request(secret, keygen: "sha1", serializer: :json, metadata: true, aead: true, digest: nil,
-            cookies: {})
+            cookies: {}, rotations: ActiveSupport::Messages::RotationConfiguration.new)
   env = Rack::MockRequest.env_for("/")
   env.merge!(
     "action_dispatch.key_generator" => key_generator(secret, keygen),
@@ -100,7 +101,7 @@ def request(secret, keygen: "sha1", serializer: :json, metadata: true, aead: tru
     "action_dispatch.use_cookies_with_metadata" => metadata,
     "action_dispatch.cookies_serializer" => serializer,
     "action_dispatch.signed_cookie_digest" => digest,
-    "action_dispatch.cookies_rotations" => ActiveSupport::Messages::RotationConfiguration.new,
+    "action_dispatch.cookies_rotations" => rotations,
   )
   req = ActionDispatch::Request.new(env)
   req.cookie_jar.update(cookies)
@@ -469,16 +470,19 @@ def accept(req)
   end
 end
 
-case ARGV[0]
-when "gen"
-  puts JSON.pretty_generate(generate)
-when "accept"
-  $stdout.sync = true
-  $stdin.each_line do |line|
-    next if line.strip.empty?
-    puts JSON.generate(accept(JSON.parse(line)))
+# rails_rotation.rb loads this file for its helpers (require_relative): run only when it is the script.
+if __FILE__ == $PROGRAM_NAME
+  case ARGV[0]
+  when "gen"
+    puts JSON.pretty_generate(generate)
+  when "accept"
+    $stdout.sync = true
+    $stdin.each_line do |line|
+      next if line.strip.empty?
+      puts JSON.generate(accept(JSON.parse(line)))
+    end
+  else
+    warn "usage: rails_cookies.rb gen | accept"
+    exit 2
   end
-else
-  warn "usage: rails_cookies.rb gen | accept"
-  exit 2
 end

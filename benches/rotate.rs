@@ -1,0 +1,265 @@
+//! The rotation preview (`signet rotate`, the Rotate tab) on Flask session cookies: a key set in
+//! force (`current-2025` primary, `current-2024` fallback) against a proposed one (`new-2026`
+//! primary, `current-2025` demoted to a fallback), the case issue #7's speed target is about.
+//!
+//! Benchmarks (throughput in cookies; criterion's elements/s is cookies/s):
+//!
+//! * `rotate/classify_1core`: `Rotation::classify` on every cookie of the set, one thread: the
+//!   quick path (the cookie read once, each distinct key tried once, the payload checked rather
+//!   than built, and only when a key verifies it in time), with the full path for what it
+//!   cannot settle.
+//! * `rotate/classify_full_1core`: `Rotation::classify_full`, the full path for every cookie
+//!   (decode, build the payload, verify under each set): what the quick path saves.
+//! * `rotate_job/<threads>t`: the streaming job (`jobs::rotate::run`) over 100,000 lines held in
+//!   memory, with a sink that adds every row to a `Report` as the command line and the window do:
+//!   reading, classifying on that many worker threads and delivering in order. On one thread and
+//!   on every core.
+//!
+//! The cookies are signed by Signet's own `sign`, deterministically: 40% by the key in force
+//! (kept as the proposed fallback), 15% by the current fallback (dropped by the proposal), 15% by
+//! the new key, 10% by a key neither set has, 10% with an altered signature and 10% malformed
+//! (cut short, or not a cookie at all); signed 0 to 40 days before "now", so that about a fifth
+//! are past Flask's 31-day max age. Payloads are realistic: Flask-Login sessions (compressible
+//! hex, written compressed), small preference dicts, tagged values (flashed messages, bytes, a
+//! UUID, a datetime) and large compressed carts.
+//!
+//! Before measuring, the bench prints one line with the outcome counts
+//! (`signet-bench-rotate: ...`) and checks that the quick and the full path agree on every
+//! cookie. Nothing here asserts on timings.
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::io;
+
+use criterion::{Criterion, Throughput};
+use serde_json::{Value, json};
+use signet::core::rotate::{Report, Rotation};
+use signet::core::{FormatParams, Secret, VerifyOptions, format_by_id};
+use signet::jobs::rotate::{Options, Progress, run};
+
+/// Cookies classified one by one.
+const COOKIES: usize = 20_000;
+/// Lines streamed through the job.
+const JOB_LINES: usize = 100_000;
+/// "Now" (2026-01-01T00:00:00Z).
+const NOW: i64 = 1_767_225_600;
+const CURRENT: [&str; 2] = ["bench-current-2025-9c1e", "bench-current-2024-77a0"];
+const PROPOSED: [&str; 2] = ["bench-new-2026-3b5d", "bench-current-2025-9c1e"];
+/// A key neither set holds.
+const UNKNOWN: &str = "bench-revoked-2023-0000";
+
+/// SplitMix64: a tiny deterministic generator (no `rand` dependency).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (n > 0; the modulo bias is irrelevant here).
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn hex(&mut self, len: usize) -> String {
+        let mut s = String::with_capacity(len + 16);
+        while s.len() < len {
+            let _ = write!(s, "{:016x}", self.next());
+        }
+        s.truncate(len);
+        s
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// A realistic Flask session payload, in Flask's wire form (tags included).
+fn payload(rng: &mut Rng) -> Value {
+    let user_id = 1 + rng.below(250_000);
+    match rng.below(20) {
+        // Flask-Login + Flask-WTF: compressible hex, written compressed by Flask.
+        0..=8 => json!({
+            "_fresh": rng.below(2) == 0,
+            "_id": rng.hex(128),
+            "_user_id": user_id.to_string(),
+            "csrf_token": rng.hex(40),
+        }),
+        // A few small fields.
+        9..=14 => json!({
+            "cart_count": rng.below(6),
+            "lang": rng.pick(&["en", "de", "fr", "es", "pt-BR", "ja"]),
+            "theme": rng.pick(&["dark", "light", "system"]),
+            "user_id": user_id,
+        }),
+        // Tagged values: flashed messages (tuples), bytes, a UUID, a datetime.
+        15..=16 => json!({
+            "_flashes": [{" t": ["message", rng.pick(&["Profile saved.", "Welcome back!"])]}],
+            "last_login": {" d": format!("Tue, {:02} Dec 2025 {:02}:00:00 GMT", 1 + rng.below(28), rng.below(24))},
+            "nonce": {" b": signet::core::encoding::b64std(&rng.next().to_be_bytes())},
+            "session_uuid": {" u": rng.hex(32)},
+            "user_id": user_id,
+        }),
+        // A large cart: Flask compresses it.
+        _ => {
+            let items = 5 + rng.below(16);
+            let cart: Vec<Value> = (0..items)
+                .map(|_| {
+                    let sku = rng.below(5000);
+                    json!({
+                        "price": (100 + rng.below(9900)) as f64 / 100.0,
+                        "qty": 1 + rng.below(4),
+                        "sku": format!("SKU-{sku:05}"),
+                    })
+                })
+                .collect();
+            json!({"cart": cart, "currency": "EUR", "user_id": user_id})
+        }
+    }
+}
+
+/// `n` cookie lines, deterministically.
+fn cookies(n: usize, seed: u64) -> Vec<String> {
+    let flask = format_by_id("flask").expect("the flask format exists");
+    let params = FormatParams::default();
+    let key = |k: &str| Secret::from_text(k);
+    let signers = [
+        key(CURRENT[0]),
+        key(CURRENT[1]),
+        key(PROPOSED[0]),
+        key(UNKNOWN),
+    ];
+    let mut rng = Rng(seed);
+    (0..n)
+        .map(|_| {
+            let signed_at = NOW - rng.below(40 * 86_400) as i64;
+            let category = rng.below(100);
+            let signer = match category {
+                0..=39 | 80..=89 => &signers[0],
+                40..=54 => &signers[1],
+                55..=69 => &signers[2],
+                _ => &signers[3],
+            };
+            let mut cookie = flask
+                .sign(&payload(&mut rng), signer, &params, signed_at)
+                .expect("signet signs the generated payload");
+            match category {
+                // Altered well inside the signature (its last character only carries padding
+                // bits a lenient decoder ignores).
+                80..=89 => {
+                    let at = cookie.len() - 5;
+                    let with = if cookie.as_bytes()[at] == b'A' {
+                        "B"
+                    } else {
+                        "A"
+                    };
+                    cookie.replace_range(at..=at, with);
+                }
+                90..=94 => cookie.truncate(cookie.len() / 2),
+                95..=99 => cookie = format!("not a cookie {}", rng.hex(12)),
+                _ => {}
+            }
+            cookie
+        })
+        .collect()
+}
+
+fn rotation() -> Rotation {
+    let keys = |list: &[&str]| {
+        list.iter()
+            .map(|k| Secret::from_text(k))
+            .collect::<Vec<_>>()
+    };
+    Rotation::new(
+        "flask",
+        &keys(&CURRENT),
+        &keys(&PROPOSED),
+        FormatParams::default(),
+        VerifyOptions::at(NOW),
+    )
+    .expect("a valid rotation")
+}
+
+fn main() {
+    let rotation = rotation();
+    let set = cookies(COOKIES, 0x7e57_2026_0107_0001);
+    let mut report = Report::new();
+    for cookie in &set {
+        let quick = rotation.classify(cookie);
+        assert_eq!(quick, rotation.classify_full(cookie), "{cookie}");
+        report.add(&quick, rotation.max_age_secs());
+    }
+    let counts: Vec<String> = report
+        .counts
+        .iter()
+        .map(|(outcome, n)| format!("{}={n}", outcome.label()))
+        .collect();
+    println!(
+        "signet-bench-rotate: cookies={} {}",
+        report.total,
+        counts.join(" ")
+    );
+
+    let mut c = Criterion::default().configure_from_args();
+    let mut g = c.benchmark_group("rotate");
+    g.throughput(Throughput::Elements(set.len() as u64));
+    // One iteration is the whole set (tens of milliseconds): fewer, longer samples.
+    g.sample_size(20);
+    g.bench_function("classify_1core", |b| {
+        b.iter(|| {
+            set.iter()
+                .filter(|c| rotation.classify(black_box(c)).key_next.is_some())
+                .count()
+        })
+    });
+    g.bench_function("classify_full_1core", |b| {
+        b.iter(|| {
+            set.iter()
+                .filter(|c| rotation.classify_full(black_box(c)).key_next.is_some())
+                .count()
+        })
+    });
+    g.finish();
+
+    let text: String = cookies(JOB_LINES, 0x7e57_2026_0107_0002)
+        .into_iter()
+        .flat_map(|line| [line, "\n".to_string()])
+        .collect();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut g = c.benchmark_group("rotate_job");
+    g.throughput(Throughput::Elements(JOB_LINES as u64));
+    g.sample_size(10);
+    for threads in if cores > 1 { vec![1, cores] } else { vec![1] } {
+        g.bench_function(format!("{threads}t"), |b| {
+            b.iter(|| {
+                let mut report = Report::new();
+                let max_age = rotation.max_age_secs();
+                let opts = Options {
+                    threads,
+                    csv_column: None,
+                };
+                run(
+                    &rotation,
+                    io::Cursor::new(black_box(text.as_bytes())),
+                    &opts,
+                    &Progress::default(),
+                    |_, classified| {
+                        for c in &classified {
+                            report.add(c, max_age);
+                        }
+                        Ok(())
+                    },
+                )
+                .expect("in memory");
+                report.total
+            })
+        });
+    }
+    g.finish();
+    c.final_summary();
+}
