@@ -15,6 +15,11 @@ use serde_json::{Map, Number, Value};
 pub const MAX_DEPTH: usize = 64;
 /// Most values accepted in one document.
 pub const MAX_NODES: usize = 100_000;
+/// A hash key that is not a string or symbol is shown as its JSON text, cut to this many bytes
+/// (and marked `…`). Uncut, nested keys cost exponential time and memory: each level's text
+/// escapes the quotes and backslashes of the level below again, so it doubles per level (an
+/// 8 KiB input ran for over 10 s and 250 MB before this limit; found by `fuzz/` target `marshal`).
+pub const MAX_KEY_TEXT: usize = 256;
 
 /// Whether `bytes` starts with Marshal's version 4.8 header.
 pub fn is_marshal(bytes: &[u8]) -> bool {
@@ -288,7 +293,7 @@ impl Reader<'_> {
                     let v = self.value(depth + 1)?;
                     let key = match k {
                         Value::String(s) => s,
-                        other => other.to_string(),
+                        other => key_text(&other),
                     };
                     m.insert(key, v);
                 }
@@ -355,6 +360,39 @@ impl Reader<'_> {
     }
 }
 
+/// A non-string hash key's JSON text, at most [`MAX_KEY_TEXT`] bytes: serialisation stops once
+/// that much is written, so a huge key costs no more than a small one.
+fn key_text(key: &Value) -> String {
+    struct Cut(Vec<u8>);
+    impl std::io::Write for Cut {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            // A few bytes over the limit, so a cut is seen even on a character boundary.
+            let room = (MAX_KEY_TEXT + 4).saturating_sub(self.0.len());
+            if room == 0 {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
+            let n = bytes.len().min(room);
+            self.0.extend_from_slice(&bytes[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut cut = Cut(Vec::new());
+    let whole = serde_json::to_writer(&mut cut, key).is_ok() && cut.0.len() <= MAX_KEY_TEXT;
+    let mut text = String::from_utf8_lossy(&cut.0).into_owned();
+    if !whole {
+        let mut end = MAX_KEY_TEXT.min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push('…');
+    }
+    text
+}
+
 /// A little-endian base-65536 magnitude as decimal text.
 fn bignum_text(negative: bool, le: &[u8]) -> String {
     // Schoolbook conversion: at most a few hundred bytes in any real cookie; bounded by input.
@@ -385,6 +423,33 @@ fn bignum_text(negative: bool, le: &[u8]) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Found by the fuzzer (`fuzz/` target `marshal`, a 14 s timeout at 250 MB): hashes keyed by
+    /// hashes, 60 deep, around a key holding a quote, doubled their key text at every level.
+    #[test]
+    fn nested_non_string_hash_keys_are_cut_not_doubled_per_level() {
+        let mut bytes = b"\x04\x08".to_vec();
+        for _ in 0..60 {
+            bytes.extend_from_slice(b"{\x06"); // a hash of one entry, keyed by the next hash
+        }
+        bytes.extend_from_slice(b"\"\x06\""); // the innermost key: the string `"`
+        bytes.extend(std::iter::repeat_n(b'0', 60)); // every entry's value: nil
+        let started = std::time::Instant::now();
+        let value = load(&bytes).expect("reads");
+        let Value::Object(top) = &value else {
+            panic!("a hash: {value}")
+        };
+        let (key, nil) = top.iter().next().expect("one entry");
+        assert_eq!(nil, &Value::Null);
+        assert!(key.ends_with('…'), "cut: {key}");
+        assert!(key.len() <= MAX_KEY_TEXT + '…'.len_utf8());
+        // Small keys are whole.
+        let small = load(b"\x04\x08{\x06i\x06\"\x06x").expect("reads");
+        assert_eq!(small, json!({"1": "x"}));
+        let keyed_by_array = load(b"\x04\x08{\x06[\x06i\x060").expect("reads");
+        assert_eq!(keyed_by_array, json!({"[1]": null}));
+        eprintln!("60 nested keys read in {:?}", started.elapsed());
+    }
 
     #[test]
     fn ruby_values() {
