@@ -14,8 +14,10 @@ reported, with the others beside it: the machine may be shared). Its rows go to 
 nothing else competes for the cores while it runs; wall time, CPU time and peak RSS come from
 /usr/bin/time. Both must agree on the outcome counts of the sample.
 
-Per-core ratio: Python's time per cookie on one core over Signet's core-time per cookie
-(wall x cores / N on every core, wall / N on one).
+Per-core ratios: Python's time per cookie on one core over Signet's, both classifying the same
+sample held in memory (`cargo bench --bench rotate -- rotate/file_1core`); and over the CPU time
+per cookie of the whole `signet rotate` process (reading the file and writing a JSON row per
+cookie included). `--payloads small` makes a file of cookies too small for Flask to compress.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ SIGNERS = CURRENT + PROPOSED[:1] + ["rot-unknown-key"]
 NOW = 1_767_225_600
 
 
-def generate(path: Path, n: int) -> None:
+def generate(path: Path, n: int, payloads: str) -> None:
     from flask import Flask
 
     apps = {}
@@ -57,8 +59,13 @@ def generate(path: Path, n: int) -> None:
         for i in range(n):
             key = SIGNERS[i % len(SIGNERS)]
             age = (i * 7_919) % (40 * 86_400)
-            payload = {"_user_id": str(i), "_fresh": i % 3 == 0, "csrf_token": f"{i:040x}",
-                       "cart": [{"sku": f"sku-{i % 97}", "qty": i % 5}] * (i % 4)}
+            if payloads == "small":
+                # Too small for Flask to compress: the cookie carries its JSON as is.
+                payload = {"user_id": i, "lang": ("en", "de", "fr")[i % 3], "theme": "dark"}
+            else:
+                # Flask-Login's fields and a cart: Flask compresses these.
+                payload = {"_user_id": str(i), "_fresh": i % 3 == 0, "csrf_token": f"{i:040x}",
+                           "cart": [{"sku": f"sku-{i % 97}", "qty": i % 5}] * (i % 4)}
             with mock.patch("time.time", return_value=NOW - age):
                 out.write(serializers[key].dumps(payload) + "\n")
 
@@ -106,18 +113,36 @@ def run_signet(cmd: list[str], threads: int, out_path: Path) -> dict:
     return {"wall": float(wall), "cpu": float(user) + float(sys_), "rss_mb": int(peak_kb) / 1024}
 
 
+def signet_in_memory(sample: Path, n: int) -> float:
+    """Seconds per cookie for `Rotation::classify` over the lines of `sample`, held in memory, on
+    one core: the criterion benchmark `rotate/file_1core` (its median)."""
+    proc = subprocess.run(["cargo", "bench", "--locked", "--quiet", "--bench", "rotate", "--", "rotate/file_1core"],
+                          cwd=ROOT, env={**os.environ, "SIGNET_ROTATE_FILE": str(sample)},
+                          capture_output=True, text=True, check=True)
+    for line in proc.stdout.splitlines():
+        if "time:" in line:
+            value, unit = line.split("[")[1].split()[2:4]
+            scale = {"s": 1.0, "ms": 1e-3, "µs": 1e-6, "us": 1e-6}[unit]
+            return float(value) * scale / n
+    raise RuntimeError("no time in the benchmark's output:\n" + proc.stdout)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cookies", type=int, default=1_000_000)
     ap.add_argument("--python-sample", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--payloads", choices=["cart", "small"], default="cart",
+                    help="cart: Flask-Login fields and a cart, compressed by Flask (the default); "
+                         "small: three fields, too small to compress")
     args = ap.parse_args()
     out_dir = ROOT / "target" / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"rotate-{args.cookies}.txt"
+    stem = f"rotate-{args.cookies}" + ("" if args.payloads == "cart" else f"-{args.payloads}")
+    path = out_dir / f"{stem}.txt"
     if not path.exists():
         t0 = time.perf_counter()
-        generate(path, args.cookies)
+        generate(path, args.cookies, args.payloads)
         print(f"generated {args.cookies} cookies in {time.perf_counter() - t0:.0f} s -> {path}")
     subprocess.run(["cargo", "build", "--release", "--locked", "--quiet", "--bin", "signet"], cwd=ROOT, check=True)
     binary = ROOT / "target" / "release" / "signet"
@@ -131,7 +156,7 @@ def main() -> int:
     runs: dict[int, list[dict]] = {}
     outputs: dict[int, Path] = {}
     for threads in sorted({cores, 1}, reverse=True):
-        outputs[threads] = out_dir / f"rotate-{args.cookies}-{threads}t.jsonl"
+        outputs[threads] = out_dir / f"{stem}-{threads}t.jsonl"
         runs[threads] = [run_signet(cmd, threads, outputs[threads]) for _ in range(args.runs)]
     rows = outputs[1]
     same = all(filecmp.cmp(rows, other, shallow=False) for other in outputs.values())
@@ -149,17 +174,24 @@ def main() -> int:
         lines = [line.rstrip("\n") for _, line in zip(range(args.python_sample), f)]
     py_s, py_counts = python_classify(lines)
     py_per = py_s / len(lines)
+    sample = out_dir / f"{stem}-sample.txt"
+    sample.write_text("".join(line + "\n" for line in lines))
+    mem_per = signet_in_memory(sample, len(lines))
     n = args.cookies
     print("=" * 78)
     print(f"rotation preview of {n} Flask cookies, current {len(CURRENT)} keys, proposed {len(PROPOSED)} keys, {cores} cores")
     print(f"Python itsdangerous loop (1 core, {len(lines)} sampled): {py_per * 1e6:.1f} us/cookie -> {py_per * n:.0f} s for all")
+    print(f"Signet classifying the same {len(lines)} lines in memory (1 core, criterion rotate/file_1core): "
+          f"{mem_per * 1e6:.2f} us/cookie -> {py_per / mem_per:.0f}x Python per core")
     for threads, results in runs.items():
         best = min(results, key=lambda r: r["wall"])
-        core_per = best["wall"] * threads / n
+        # Core time per cookie: the CPU the whole process used (its reading thread and the
+        # thread writing rows included), per cookie.
+        core_per = best["cpu"] / n
         walls = ", ".join(f"{r['wall']:.2f}" for r in results)
         print(f"Signet, {threads} thread{'s' if threads > 1 else ''}: {best['wall']:.2f} s wall (runs: {walls}), "
               f"{n / best['wall']:,.0f} cookies/s, {best['cpu']:.2f} s CPU, peak RSS {best['rss_mb']:.0f} MB; "
-              f"{core_per * 1e6:.2f} us per cookie per core -> {py_per / core_per:.0f}x Python per core, "
+              f"{core_per * 1e6:.2f} us CPU per cookie (reading and writing rows included) -> {py_per / core_per:.0f}x Python per core, "
               f"{py_per * n / best['wall']:.0f}x overall")
     print(f"counts: signet {signet_counts}; python sample {py_counts}; signet sample {sample_counts}")
     print(f"rows on {' and '.join(str(t) for t in outputs)} thread(s): {'identical' if same else 'DIFFERENT'}")

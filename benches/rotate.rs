@@ -185,6 +185,23 @@ fn rotation() -> Rotation {
     .expect("a valid rotation")
 }
 
+/// The rotation of `benches/compare_rotate.py` (its `CURRENT` and `PROPOSED` keys).
+fn file_rotation() -> Rotation {
+    let keys = |list: &[&str]| {
+        list.iter()
+            .map(|k| Secret::from_text(k))
+            .collect::<Vec<_>>()
+    };
+    Rotation::new(
+        "flask",
+        &keys(&["rot-2025-primary-9c1e", "rot-2024-fallback-77a0"]),
+        &keys(&["rot-2026-primary-3b5d", "rot-2025-primary-9c1e"]),
+        FormatParams::default(),
+        VerifyOptions::at(NOW),
+    )
+    .expect("a valid rotation")
+}
+
 fn main() {
     let rotation = rotation();
     let set = cookies(COOKIES, 0x7e57_2026_0107_0001);
@@ -224,6 +241,24 @@ fn main() {
                 .count()
         })
     });
+    // `benches/compare_rotate.py` sets this: the file its Python loop classifies, for a per-core
+    // comparison of classification alone (both sides hold the lines in memory; no reading, no
+    // rows written). Its rotation uses the script's keys.
+    if let Ok(path) = std::env::var("SIGNET_ROTATE_FILE") {
+        let text = std::fs::read_to_string(&path).expect("SIGNET_ROTATE_FILE is readable");
+        let lines: Vec<&str> = text.lines().collect();
+        let file_rotation = file_rotation();
+        g.throughput(Throughput::Elements(lines.len() as u64));
+        g.sample_size(10);
+        g.bench_function("file_1core", |b| {
+            b.iter(|| {
+                lines
+                    .iter()
+                    .filter(|c| file_rotation.classify(black_box(c)).key_next.is_some())
+                    .count()
+            })
+        });
+    }
     g.finish();
 
     let text: String = cookies(JOB_LINES, 0x7e57_2026_0107_0002)
