@@ -8,6 +8,11 @@
 //!   quick path (the cookie read once, each distinct key tried once, the payload checked rather
 //!   than built, and only when a key verifies it in time), with the full path for what it
 //!   cannot settle.
+//! * `rotate/classify_many_1core`: `Rotation::classify_many` on chunks of the job's size, one
+//!   thread: the quick path for a whole chunk at once, SHA-1 cookies signed side by side (16 at a
+//!   time with AVX-512). What the job runs.
+//! * `rotate/file_1core` (only when `SIGNET_ROTATE_FILE` names a file of cookies, as
+//!   `benches/compare_rotate.py` does): `classify_many` over that file's lines, held in memory.
 //! * `rotate/classify_full_1core`: `Rotation::classify_full`, the full path for every cookie
 //!   (decode, build the payload, verify under each set): what the quick path saves.
 //! * `rotate_job/<threads>t`: the streaming job (`jobs::rotate::run`) over 100,000 lines held in
@@ -19,23 +24,25 @@
 //! (kept as the proposed fallback), 15% by the current fallback (dropped by the proposal), 15% by
 //! the new key, 10% by a key neither set has, 10% with an altered signature and 10% malformed
 //! (cut short, or not a cookie at all); signed 0 to 40 days before "now", so that about a fifth
-//! are past Flask's 31-day max age. Payloads are realistic: Flask-Login sessions (compressible
-//! hex, written compressed), small preference dicts, tagged values (flashed messages, bytes, a
-//! UUID, a datetime) and large compressed carts.
+//! are past Flask's 31-day max age. Payloads are `benches/verify.rs`'s realistic mix
+//! (`common::payload`): Flask-Login sessions (compressible hex, written compressed), small
+//! preference dicts, tagged values (flashed messages, bytes, a UUID, a datetime) and large
+//! compressed carts.
 //!
 //! Before measuring, the bench prints one line with the outcome counts
 //! (`signet-bench-rotate: ...`) and checks that the quick and the full path agree on every
-//! cookie. Nothing here asserts on timings.
+//! cookie, and so do single and batched classification. Nothing here asserts on timings.
 
-use std::fmt::Write as _;
+mod common;
+
 use std::hint::black_box;
 use std::io;
 
+use common::{Rng, payload};
 use criterion::{Criterion, Throughput};
-use serde_json::{Value, json};
 use signet::core::rotate::{Report, Rotation};
 use signet::core::{FormatParams, Secret, VerifyOptions, format_by_id};
-use signet::jobs::rotate::{Options, Progress, run};
+use signet::jobs::rotate::{CHUNK, Options, Progress, run};
 
 /// Cookies classified one by one.
 const COOKIES: usize = 20_000;
@@ -47,81 +54,6 @@ const CURRENT: [&str; 2] = ["bench-current-2025-9c1e", "bench-current-2024-77a0"
 const PROPOSED: [&str; 2] = ["bench-new-2026-3b5d", "bench-current-2025-9c1e"];
 /// A key neither set holds.
 const UNKNOWN: &str = "bench-revoked-2023-0000";
-
-/// SplitMix64: a tiny deterministic generator (no `rand` dependency).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (n > 0; the modulo bias is irrelevant here).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn hex(&mut self, len: usize) -> String {
-        let mut s = String::with_capacity(len + 16);
-        while s.len() < len {
-            let _ = write!(s, "{:016x}", self.next());
-        }
-        s.truncate(len);
-        s
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
-
-/// A realistic Flask session payload, in Flask's wire form (tags included).
-fn payload(rng: &mut Rng) -> Value {
-    let user_id = 1 + rng.below(250_000);
-    match rng.below(20) {
-        // Flask-Login + Flask-WTF: compressible hex, written compressed by Flask.
-        0..=8 => json!({
-            "_fresh": rng.below(2) == 0,
-            "_id": rng.hex(128),
-            "_user_id": user_id.to_string(),
-            "csrf_token": rng.hex(40),
-        }),
-        // A few small fields.
-        9..=14 => json!({
-            "cart_count": rng.below(6),
-            "lang": rng.pick(&["en", "de", "fr", "es", "pt-BR", "ja"]),
-            "theme": rng.pick(&["dark", "light", "system"]),
-            "user_id": user_id,
-        }),
-        // Tagged values: flashed messages (tuples), bytes, a UUID, a datetime.
-        15..=16 => json!({
-            "_flashes": [{" t": ["message", rng.pick(&["Profile saved.", "Welcome back!"])]}],
-            "last_login": {" d": format!("Tue, {:02} Dec 2025 {:02}:00:00 GMT", 1 + rng.below(28), rng.below(24))},
-            "nonce": {" b": signet::core::encoding::b64std(&rng.next().to_be_bytes())},
-            "session_uuid": {" u": rng.hex(32)},
-            "user_id": user_id,
-        }),
-        // A large cart: Flask compresses it.
-        _ => {
-            let items = 5 + rng.below(16);
-            let cart: Vec<Value> = (0..items)
-                .map(|_| {
-                    let sku = rng.below(5000);
-                    json!({
-                        "price": (100 + rng.below(9900)) as f64 / 100.0,
-                        "qty": 1 + rng.below(4),
-                        "sku": format!("SKU-{sku:05}"),
-                    })
-                })
-                .collect();
-            json!({"cart": cart, "currency": "EUR", "user_id": user_id})
-        }
-    }
-}
 
 /// `n` cookie lines, deterministically.
 fn cookies(n: usize, seed: u64) -> Vec<String> {
@@ -206,9 +138,14 @@ fn main() {
     let rotation = rotation();
     let set = cookies(COOKIES, 0x7e57_2026_0107_0001);
     let mut report = Report::new();
-    for cookie in &set {
+    let many: Vec<_> = set
+        .chunks(CHUNK)
+        .flat_map(|chunk| rotation.classify_many(chunk))
+        .collect();
+    for (cookie, batched) in set.iter().zip(&many) {
         let quick = rotation.classify(cookie);
         assert_eq!(quick, rotation.classify_full(cookie), "{cookie}");
+        assert_eq!(&quick, batched, "{cookie}");
         report.add(&quick, rotation.max_age_secs());
     }
     let counts: Vec<String> = report
@@ -234,6 +171,14 @@ fn main() {
                 .count()
         })
     });
+    g.bench_function("classify_many_1core", |b| {
+        b.iter(|| {
+            set.chunks(CHUNK)
+                .flat_map(|chunk| rotation.classify_many(black_box(chunk)))
+                .filter(|c| c.key_next.is_some())
+                .count()
+        })
+    });
     g.bench_function("classify_full_1core", |b| {
         b.iter(|| {
             set.iter()
@@ -250,11 +195,13 @@ fn main() {
         let file_rotation = file_rotation();
         g.throughput(Throughput::Elements(lines.len() as u64));
         g.sample_size(10);
+        // By chunks, as the job classifies them.
         g.bench_function("file_1core", |b| {
             b.iter(|| {
                 lines
-                    .iter()
-                    .filter(|c| file_rotation.classify(black_box(c)).key_next.is_some())
+                    .chunks(CHUNK)
+                    .flat_map(|chunk| file_rotation.classify_many(black_box(chunk)))
+                    .filter(|c| c.key_next.is_some())
                     .count()
             })
         });

@@ -1,6 +1,8 @@
 //! Rotation classification: the quick path (one reading of the cookie on the stack, each shared
 //! key hashed once, the payload checked without building it) against the full path (decode, then
-//! each key set's verifier), which must agree on every line, for each itsdangerous format.
+//! each key set's verifier), which must agree on every line, for each itsdangerous format; and a
+//! batch of the input's lines (`classify_many`, SHA-1 cookies signed side by side) against each
+//! line on its own.
 #![no_main]
 
 mod common;
@@ -58,6 +60,14 @@ fuzz_target!(|data: &[u8]| {
             quick,
             full,
             "{}: quick and full paths disagree",
+            rotation.format().id()
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        let one_by_one: Vec<_> = lines.iter().map(|l| rotation.classify(l)).collect();
+        assert_eq!(
+            rotation.classify_many(&lines),
+            one_by_one,
+            "{}: a batch and its lines one by one disagree",
             rotation.format().id()
         );
     }

@@ -207,6 +207,19 @@ pub trait PairVerifier: Send + Sync {
         cookie_name: Option<&str>,
         opts: &VerifyOptions,
     ) -> Option<PairVerdict>;
+
+    /// [`PairVerifier::verify_pair`] of many cookies (value and name) at once, `out[i]` for
+    /// `cookies[i]`: the same answers, for formats that can hash many cookies side by side.
+    fn verify_pairs(
+        &self,
+        cookies: &[(&str, Option<&str>)],
+        opts: &VerifyOptions,
+    ) -> Vec<Option<PairVerdict>> {
+        cookies
+            .iter()
+            .map(|(value, name)| self.verify_pair(value, *name, opts))
+            .collect()
+    }
 }
 
 /// A cookie under two key lists, as [`PairVerifier::verify_pair`] found it.

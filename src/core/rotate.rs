@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 
 use crate::core::{
-    CookieFormat, Decoded, FormatParams, KeyEntry, PairVerifier, ParamError, Secret, Standing,
-    Verdict, Verifier, VerifyOptions, format_by_id, input, time,
+    CookieFormat, Decoded, FormatParams, KeyEntry, PairVerdict, PairVerifier, ParamError, Secret,
+    Standing, Verdict, Verifier, VerifyOptions, format_by_id, input, time,
 };
 
 /// Where a cookie stands under the proposed key set.
@@ -216,23 +216,41 @@ impl Rotation {
         // `decode_line` names a reading after its cookie unless a name was given.
         let cookie_name = self.params.cookie_name.as_deref().or(name);
         let v = pair.verify_pair(value, cookie_name, &self.opts)?;
-        // `classify_decoded`'s rules; a quick verdict is never malformed.
-        let outcome = match v.second {
-            Standing::Valid(0) => Outcome::ValidPrimary,
-            Standing::Valid(i) => Outcome::ValidFallback(i - 1),
-            Standing::Expired(_) => Outcome::Expired,
-            _ if v.first.key_index().is_some() => Outcome::Invalidated,
-            _ => Outcome::AlreadyInvalid,
+        Some(quick_classified(v, cookie_name))
+    }
+
+    /// [`Rotation::classify`] of every line, in order: the same answers, with the quick path
+    /// taken for the whole batch at once (SHA-1 cookies are then signed side by side). What the
+    /// streaming job runs on each chunk.
+    pub fn classify_many<S: AsRef<str>>(&self, lines: &[S]) -> Vec<Classified> {
+        let Some(pair) = self.pair.as_ref() else {
+            return lines
+                .iter()
+                .map(|l| self.classify_full(l.as_ref()))
+                .collect();
         };
-        Some(Classified {
-            outcome,
-            now: v.first.status(),
-            signed_at: v.signed_at,
-            key_now: v.first.key_index(),
-            key_next: v.second.key_index(),
-            cookie_name: cookie_name.map(str::to_string),
-            error: None,
-        })
+        // The lines the quick path may settle, by index, with their cookie names.
+        let mut quick: Vec<usize> = Vec::with_capacity(lines.len());
+        let mut cookies: Vec<(&str, Option<&str>)> = Vec::with_capacity(lines.len());
+        for (i, line) in lines.iter().enumerate() {
+            if let Some((name, value)) = plain_reading(line.as_ref()) {
+                quick.push(i);
+                cookies.push((value, self.params.cookie_name.as_deref().or(name)));
+            }
+        }
+        let verdicts = pair.verify_pairs(&cookies, &self.opts);
+        let mut settled = quick.into_iter().zip(cookies).zip(verdicts).peekable();
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| {
+                let quick = settled.next_if(|((at, _), _)| *at == i);
+                match quick {
+                    Some(((_, (_, name)), Some(v))) => quick_classified(v, name),
+                    _ => self.classify_full(line.as_ref()),
+                }
+            })
+            .collect()
     }
 
     /// [`Rotation::classify`] without its quick path: the line's readings decoded and verified in
@@ -279,6 +297,26 @@ impl Rotation {
 /// (it gives the named reading, which `decode_line` tries first, then the whole line). Both are
 /// base64url characters and dots only, so there is no space, quote, `:`, `;` or tab for a
 /// header, a quoted value or a command to hang on. `None` for anything else.
+/// A quick verdict as a row: `classify_decoded`'s rules (a quick verdict is never malformed).
+fn quick_classified(v: PairVerdict, cookie_name: Option<&str>) -> Classified {
+    let outcome = match v.second {
+        Standing::Valid(0) => Outcome::ValidPrimary,
+        Standing::Valid(i) => Outcome::ValidFallback(i - 1),
+        Standing::Expired(_) => Outcome::Expired,
+        _ if v.first.key_index().is_some() => Outcome::Invalidated,
+        _ => Outcome::AlreadyInvalid,
+    };
+    Classified {
+        outcome,
+        now: v.first.status(),
+        signed_at: v.signed_at,
+        key_now: v.first.key_index(),
+        key_next: v.second.key_index(),
+        cookie_name: cookie_name.map(str::to_string),
+        error: None,
+    }
+}
+
 fn plain_reading(line: &str) -> Option<(Option<&str>, &str)> {
     // Branch-free per byte, so that it compiles to a vector loop.
     let allowed = |b: u8| {
@@ -716,6 +754,7 @@ mod tests {
                 )
                 .expect("rotation");
                 let keys = [current, proposed, &[b"k-gone".as_slice()]].concat();
+                let mut lines = Vec::new();
                 for cookie in flask_lines(now, &keys) {
                     for line in [
                         cookie.clone(),
@@ -726,8 +765,12 @@ mod tests {
                         assert_eq!(r.classify(&line), full, "{line}");
                         quick += usize::from(r.classify_quick(&line).is_some());
                         compared += 1;
+                        lines.push(line);
                     }
                 }
+                // And all of them as one batch, as the job classifies a chunk.
+                let one_by_one: Vec<Classified> = lines.iter().map(|l| r.classify(l)).collect();
+                assert_eq!(r.classify_many(&lines), one_by_one);
             }
         }
         // Not vacuous: most of those cookies took the quick path.
@@ -754,6 +797,7 @@ mod tests {
             "starlette",
         ] {
             let f = format_by_id(format).expect("format");
+            let mut batch = Vec::new();
             for params in [
                 FormatParams::default(),
                 FormatParams {
@@ -785,8 +829,12 @@ mod tests {
                         let line = f.sign(&payload, key, &params, t).expect("signs");
                         assert_eq!(r.classify(&line), r.classify_full(&line), "{format} {line}");
                         quick += usize::from(r.classify_quick(&line).is_some());
+                        batch.push(line);
                     }
                 }
+                let one_by_one: Vec<Classified> = batch.iter().map(|l| r.classify(l)).collect();
+                assert_eq!(r.classify_many(&batch), one_by_one, "{format}");
+                batch.clear();
             }
         }
         assert!(quick > 50, "{quick}");
@@ -829,6 +877,8 @@ mod tests {
             let full = r.classify_full(&cookie);
             assert_eq!(full.outcome, Outcome::ValidFallback(0));
             assert_eq!(r.classify(&cookie), full);
+            // Batched (16 side by side with AVX-512), the two spellings of the key are one too.
+            assert_eq!(r.classify_many(&vec![cookie; 20]), vec![full; 20]);
         }
     }
 
@@ -918,6 +968,11 @@ mod tests {
             for joined in [format!("{junk}{cookie}"), format!("{junk}={cookie}")] {
                 prop_assert_eq!(r.classify(&joined), r.classify_full(&joined));
             }
+            // As one batch, among valid cookies of each key (so that the SHA-1 lanes mix).
+            let mut batch = vec![junk.clone(), changed, short.to_string(), format!("{junk}={cookie}")];
+            batch.extend(["k-old", "k-new", "k-gone"].iter().cycle().take(14).map(|k| flask(k, now - 100)));
+            let one_by_one: Vec<Classified> = batch.iter().map(|l| r.classify(l)).collect();
+            prop_assert_eq!(r.classify_many(&batch), one_by_one);
         }
     }
 }

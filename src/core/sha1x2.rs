@@ -41,7 +41,7 @@
 use std::sync::OnceLock;
 
 use sha1::{Digest as _, Sha1};
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::core::mac::{PreparedSha1, Sha1Scratch, ct_eq};
 
@@ -376,6 +376,151 @@ impl Default for Sha1Lanes {
             single: Sha1Scratch::default(),
         }
     }
+}
+
+/// HMAC-SHA1 under one key over many messages: the rotation preview's side of this module (one
+/// key set, a batch of cookies). The key's inner and outer pad blocks are compressed once; then,
+/// with AVX-512, 16 messages go through their compressions side by side (messages of a like
+/// number of blocks together); the other backends take one message after the other, from the same
+/// prepared states.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct Sha1KeyBatch {
+    /// The state after the key block XOR ipad, and after the key block XOR opad.
+    inner: [u32; 5],
+    outer: [u32; 5],
+    #[zeroize(skip)]
+    backend: Backend,
+}
+
+/// Blocks of `len` message bytes after HMAC's 64-byte key block, padding included.
+fn inner_blocks(len: usize) -> usize {
+    (len + 8) / 64 + 1
+}
+
+/// Block `i` of `message` padded as the tail of an HMAC's inner hash (after the key block).
+fn inner_block(message: &[u8], i: usize, block: &mut [u8; 64]) {
+    let start = 64 * i;
+    let rest = message.get(start..).unwrap_or_default();
+    let take = rest.len().min(64);
+    block[..take].copy_from_slice(&rest[..take]);
+    block[take..].fill(0);
+    if take < 64 && start + take == message.len() {
+        block[take] = 0x80;
+    }
+    if i + 1 == inner_blocks(message.len()) {
+        let bits = ((64 + message.len()) as u64).wrapping_mul(8);
+        block[56..].copy_from_slice(&bits.to_be_bytes());
+    }
+}
+
+impl Sha1KeyBatch {
+    /// The HMAC keyed by `key_block`: the key as HMAC takes it, zero-padded to 64 bytes (hashed
+    /// first when longer than a block). On this CPU's fastest backend.
+    pub fn new(key_block: &[u8; 64]) -> Self {
+        Self::with_backend(key_block, Backend::detect())
+    }
+
+    /// The same on `backend` (tests and benchmarks); one the CPU lacks runs as portable.
+    pub fn with_backend(key_block: &[u8; 64], backend: Backend) -> Self {
+        let mut pad = Zeroizing::new([0u8; 64]);
+        let mut state = |byte: u8| {
+            for (p, k) in pad.iter_mut().zip(key_block) {
+                *p = k ^ byte;
+            }
+            let mut state = crate::core::mac::SHA1_H0;
+            sha1::block_api::compress(&mut state, std::slice::from_ref(&*pad));
+            state
+        };
+        let (inner, outer) = (state(0x36), state(0x5c));
+        Self {
+            inner,
+            outer,
+            backend,
+        }
+    }
+
+    /// `tags[i] = HMAC-SHA1(key, messages[i])` for every message (`tags` as long as `messages`).
+    pub fn tags(&self, messages: &[&[u8]], tags: &mut [[u8; 20]]) {
+        assert_eq!(messages.len(), tags.len(), "a tag per message");
+        if self.backend != Backend::Avx512 || !self.backend.is_available() || messages.len() < 4 {
+            for (m, t) in messages.iter().zip(tags.iter_mut()) {
+                *t = self.tag_one(m);
+            }
+            return;
+        }
+        // Messages of a like length side by side, so that few lanes idle.
+        let mut order: Vec<usize> = (0..messages.len()).collect();
+        order.sort_unstable_by_key(|&i| messages[i].len());
+        for group in order.chunks(LANES) {
+            let mut states = [self.inner; LANES];
+            let mut done = [[0u32; 5]; LANES];
+            let mut blocks = [[0u8; 64]; LANES];
+            let counts: Vec<usize> = group
+                .iter()
+                .map(|&i| inner_blocks(messages[i].len()))
+                .collect();
+            let most = counts.iter().copied().max().unwrap_or(0);
+            for b in 0..most {
+                for (lane, &i) in group.iter().enumerate() {
+                    // A lane whose message has ended hashes zeros: its result was kept in `done`.
+                    if b < counts[lane] {
+                        inner_block(messages[i], b, &mut blocks[lane]);
+                    }
+                }
+                self.backend.compress(&mut states, &blocks);
+                for lane in 0..group.len() {
+                    if b + 1 == counts[lane] {
+                        done[lane] = states[lane];
+                    }
+                }
+            }
+            let mut outer = [self.outer; LANES];
+            for (lane, block) in blocks.iter_mut().enumerate() {
+                outer_block(&done[lane], block);
+            }
+            self.backend.compress(&mut outer, &blocks);
+            for (lane, &i) in group.iter().enumerate() {
+                tags[i] = state_bytes(&outer[lane]);
+            }
+            // States that started from the key's: as good as the key for extending a message.
+            states.zeroize();
+            done.zeroize();
+            outer.zeroize();
+        }
+    }
+
+    /// One message through the scalar compression (SHA extensions when the CPU has them).
+    fn tag_one(&self, message: &[u8]) -> [u8; 20] {
+        let mut state = self.inner;
+        let mut block = [0u8; 64];
+        for b in 0..inner_blocks(message.len()) {
+            inner_block(message, b, &mut block);
+            sha1::block_api::compress(&mut state, std::slice::from_ref(&block));
+        }
+        outer_block(&state, &mut block);
+        let mut outer = self.outer;
+        sha1::block_api::compress(&mut outer, std::slice::from_ref(&block));
+        let tag = state_bytes(&outer);
+        state.zeroize();
+        outer.zeroize();
+        tag
+    }
+}
+
+/// HMAC's last outer block: the inner digest, then its padding ((64 + 20) bytes, in bits).
+fn outer_block(inner: &[u32; 5], block: &mut [u8; 64]) {
+    block[..20].copy_from_slice(&state_bytes(inner));
+    block[20] = 0x80;
+    block[21..56].fill(0);
+    block[56..].copy_from_slice(&((64u64 + 20) * 8).to_be_bytes());
+}
+
+fn state_bytes(state: &[u32; 5]) -> [u8; 20] {
+    let mut out = [0u8; 20];
+    for (o, w) in out.chunks_exact_mut(4).zip(state) {
+        o.copy_from_slice(&w.to_be_bytes());
+    }
+    out
 }
 
 /// 16 candidates in the 32-bit lanes of 512-bit vectors: `V[i]` holds word `i` of every lane.
@@ -826,6 +971,45 @@ mod tests {
             eprintln!("NOTE: this CPU lacks some SHA-1 backends; tested only {backends:?}");
         }
         backends
+    }
+
+    #[test]
+    fn key_batches_sign_like_the_hmac_crate_on_every_backend() {
+        let mut rng = Rng(0x5ead_2026_1129_0001);
+        for backend in available() {
+            for key_len in [0, 1, 20, 64, 65, 130] {
+                let key = rng.bytes(key_len);
+                let mut block = [0u8; 64];
+                if key_len > 64 {
+                    block[..20].copy_from_slice(&Sha1::digest(&key));
+                } else {
+                    block[..key_len].copy_from_slice(&key);
+                }
+                let batch = Sha1KeyBatch::with_backend(&block, backend);
+                // Batches of every size around the lane count, of messages of every length
+                // around the block boundaries (55/56 and 119/120 bytes change the block count),
+                // shuffled so that each group mixes lengths.
+                for n in [0, 1, 3, 4, 15, 16, 17, 33, 40] {
+                    let messages: Vec<Vec<u8>> = (0..n)
+                        .map(|i| {
+                            let len = [0, 1, 55, 56, 63, 64, 119, 120, 200, 300][(i * 7 + n) % 10];
+                            rng.bytes(len)
+                        })
+                        .collect();
+                    let refs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
+                    let mut tags = vec![[0u8; 20]; n];
+                    batch.tags(&refs, &mut tags);
+                    for (m, t) in messages.iter().zip(&tags) {
+                        assert_eq!(
+                            &t[..],
+                            hmac(Digest::Sha1, &key, &[m]).as_bytes(),
+                            "{backend:?}, key {key_len} bytes, message {} bytes, batch of {n}",
+                            m.len()
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -255,7 +255,10 @@ fn classify_stream(
 
 /// Classifies one chunk, in order.
 fn classify_chunk(rotation: &Rotation, lines: &[Line]) -> Vec<Classified> {
-    let all = || lines.iter().map(|l| rotation.classify(&l.text)).collect();
+    let all = || {
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        rotation.classify_many(&texts)
+    };
     // Classification never panics; should a bug make it, the rows stay aligned.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(all)).unwrap_or_else(|_| {
         lines

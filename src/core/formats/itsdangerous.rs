@@ -34,7 +34,7 @@ use crate::core::model::{
 };
 use crate::core::pyjson::{self, JsonStyle};
 use crate::core::secret::Secret;
-use crate::core::sha1x2::{Derivation, Sha1Lanes, Sha1Search};
+use crate::core::sha1x2::{Derivation, Sha1KeyBatch, Sha1Lanes, Sha1Search};
 use crate::core::{
     CookieFormat, Detection, KeyCheck, PairVerdict, PairVerifier, Standing, Verifier,
 };
@@ -858,6 +858,20 @@ struct PairKeys {
     macs: Vec<KeyedMac>,
     /// Per list and position in it: the index of its key in `macs`.
     class: [Vec<usize>; 2],
+    /// For SHA-1, `macs` again, ready to sign many cookies at once ([`PairVerifier::verify_pairs`]).
+    sha1: Vec<Sha1KeyBatch>,
+}
+
+/// A cookie value as [`ItsPair`] reads it.
+struct Reading {
+    /// Where the signature's separator starts: the signed text ends there.
+    sig_at: usize,
+    signature: [u8; 64],
+    sig_len: usize,
+    digest: Digest,
+    /// Where the payload ends (the timestamp's separator, or the signature's).
+    payload_end: usize,
+    signed_at: Option<i64>,
 }
 
 /// The block HMAC really keys with (keys longer than a block are hashed, shorter ones padded
@@ -883,6 +897,7 @@ impl ItsPair {
         self.prepared[slot].get_or_init(|| {
             let mut blocks: Vec<Zeroizing<Vec<u8>>> = Vec::new();
             let mut macs = Vec::new();
+            let mut sha1 = Vec::new();
             let mut class = [vec![0; self.lens[0]], vec![0; self.lens[1]]];
             for (list, offset) in [(0, 0), (1, self.lens[0])] {
                 for at in key_order(self.lens[list]) {
@@ -895,6 +910,11 @@ impl ItsPair {
                     class[list][at] = match blocks.iter().position(|b| ct_eq(b, &block)) {
                         Some(known) => known,
                         None => {
+                            if let Ok(block) = <&[u8; 64]>::try_from(&block[..])
+                                && digest == Digest::Sha1
+                            {
+                                sha1.push(Sha1KeyBatch::new(block));
+                            }
                             blocks.push(block);
                             macs.push(KeyedMac::new(digest, &derived));
                             macs.len() - 1
@@ -902,7 +922,7 @@ impl ItsPair {
                     };
                 }
             }
-            PairKeys { macs, class }
+            PairKeys { macs, class, sha1 }
         })
     }
 }
@@ -915,15 +935,9 @@ fn rfind_sep(text: &str, sep: &str) -> Option<usize> {
     }
 }
 
-impl PairVerifier for ItsPair {
-    fn verify_pair(
-        &self,
-        value: &str,
-        // The family signs no cookie name.
-        _cookie_name: Option<&str>,
-        opts: &VerifyOptions,
-    ) -> Option<PairVerdict> {
-        // `decode`'s reading, giving up wherever it would find a problem or a lenient encoding.
+impl ItsPair {
+    /// `decode`'s reading, giving up wherever it would find a problem or a lenient encoding.
+    fn read(&self, value: &str) -> Option<Reading> {
         let sep = self.cfg.sep.as_str();
         let sig_at = rfind_sep(value, sep)?;
         let mut signature = [0u8; 64];
@@ -948,16 +962,35 @@ impl PairVerifier for ItsPair {
         } else {
             (sig_at, None)
         };
-
-        // `ItsVerifier::verify` for both lists.
-        let keys = self.keys(digest);
-        let signed = &value.as_bytes()[..sig_at];
-        let matched = keys
-            .macs
-            .iter()
-            .position(|m| m.verify(&[signed], &signature[..sig_len]));
-        let in_time = match (
+        Some(Reading {
+            sig_at,
+            signature,
+            sig_len,
+            digest,
+            payload_end,
             signed_at,
+        })
+    }
+
+    /// The first of `keys.macs` that signed the cookie (`ItsVerifier::verify`'s loop).
+    fn matched(keys: &PairKeys, value: &str, r: &Reading) -> Option<usize> {
+        let signed = &value.as_bytes()[..r.sig_at];
+        keys.macs
+            .iter()
+            .position(|m| m.verify(&[signed], &r.signature[..r.sig_len]))
+    }
+
+    /// The verdict under both lists, once the key that signed the cookie (if any) is known.
+    fn verdict(
+        &self,
+        keys: &PairKeys,
+        value: &str,
+        r: &Reading,
+        matched: Option<usize>,
+        opts: &VerifyOptions,
+    ) -> Option<PairVerdict> {
+        let in_time = match (
+            r.signed_at,
             opts.max_age.resolve(self.format.default_max_age()),
         ) {
             // `Verdict::too_old`, and itsdangerous's refusal of future timestamps.
@@ -987,16 +1020,91 @@ impl PairVerifier for ItsPair {
             .iter()
             .any(|s| matches!(s, Standing::Valid(_)));
         if needs_payload {
-            let text = &value[..payload_end];
+            let text = &value[..r.payload_end];
             if !self.format.payload_loads_quick(text) && self.format.load_payload(text).0.is_err() {
                 return None;
             }
         }
         Some(PairVerdict {
-            signed_at,
+            signed_at: r.signed_at,
             first,
             second,
         })
+    }
+}
+
+impl PairVerifier for ItsPair {
+    fn verify_pair(
+        &self,
+        value: &str,
+        // The family signs no cookie name.
+        _cookie_name: Option<&str>,
+        opts: &VerifyOptions,
+    ) -> Option<PairVerdict> {
+        let r = self.read(value)?;
+        let keys = self.keys(r.digest);
+        self.verdict(keys, value, &r, Self::matched(keys, value, &r), opts)
+    }
+
+    /// The same answers, the SHA-1 cookies signed side by side: each key over every cookie that
+    /// no key before it signed (multi-buffer SHA-1, [`Sha1KeyBatch`]).
+    fn verify_pairs(
+        &self,
+        cookies: &[(&str, Option<&str>)],
+        opts: &VerifyOptions,
+    ) -> Vec<Option<PairVerdict>> {
+        let readings: Vec<Option<Reading>> = cookies.iter().map(|(v, _)| self.read(v)).collect();
+        let mut matched: Vec<Option<usize>> = vec![None; cookies.len()];
+        let mut pending: Vec<usize> = (0..cookies.len())
+            .filter(|&i| {
+                readings[i]
+                    .as_ref()
+                    .is_some_and(|r| r.digest == Digest::Sha1)
+            })
+            .collect();
+        if !pending.is_empty() {
+            let keys = self.keys(Digest::Sha1);
+            let mut messages: Vec<&[u8]> = Vec::with_capacity(pending.len());
+            let mut tags: Vec<[u8; 20]> = Vec::with_capacity(pending.len());
+            for (c, batch) in keys.sha1.iter().enumerate() {
+                if pending.is_empty() {
+                    break;
+                }
+                messages.clear();
+                tags.clear();
+                for &i in &pending {
+                    let sig_at = readings[i].as_ref().map_or(0, |r| r.sig_at);
+                    messages.push(&cookies[i].0.as_bytes()[..sig_at]);
+                    tags.push([0; 20]);
+                }
+                batch.tags(&messages, &mut tags);
+                let mut k = 0;
+                pending.retain(|&i| {
+                    let signed = readings[i]
+                        .as_ref()
+                        .is_some_and(|r| ct_eq(&tags[k], &r.signature[..r.sig_len]));
+                    k += 1;
+                    if signed {
+                        matched[i] = Some(c);
+                    }
+                    !signed
+                });
+            }
+        }
+        cookies
+            .iter()
+            .zip(&readings)
+            .zip(matched)
+            .map(|(((value, _), r), matched)| {
+                let r = r.as_ref()?;
+                let keys = self.keys(r.digest);
+                let matched = match r.digest {
+                    Digest::Sha1 => matched,
+                    _ => Self::matched(keys, value, r),
+                };
+                self.verdict(keys, value, r, matched, opts)
+            })
+            .collect()
     }
 }
 
