@@ -552,6 +552,87 @@ fn rotate_takes_a_key_generator_per_rails_key() {
 }
 
 #[test]
+fn rotate_takes_a_signed_cookie_digest_per_rails_key() {
+    let sign = |digest: &str| {
+        let run = signet(
+            &[
+                "sign",
+                "--format",
+                "rails-signed",
+                "--cookie-name",
+                "session",
+                "--secret",
+                "skb-a",
+                "--digest",
+                digest,
+                r#"{"user_id": 1}"#,
+            ],
+            "",
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout.trim().to_string()
+    };
+    let input = format!("session={}\nsession={}\n", sign("sha1"), sign("sha256"));
+    let rotate = |to_digest: &str| {
+        signet(
+            &[
+                "rotate",
+                "--json",
+                "--format",
+                "rails-signed",
+                "--from-secret",
+                "skb-a",
+                "--from-digest",
+                "sha1",
+                "--to-secret",
+                "skb-a",
+                "--to-secret",
+                "skb-a",
+                "--to-digest",
+                to_digest,
+                "--now",
+                NOW,
+                "-",
+            ],
+            &input,
+        )
+    };
+    // signed_cookie_digest SHA1 -> SHA256, SHA1 kept as `cookies.rotate :signed, key, digest:`.
+    let run = rotate("sha256,sha1");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["outcome"].as_str().unwrap_or("?"),
+                r["now"].as_str().unwrap_or("?"),
+            )
+        })
+        .collect();
+    // The SHA256 signature is one the app, on SHA1 today, does not accept.
+    assert_eq!(
+        got,
+        [
+            ("valid-fallback:0", "valid"),
+            ("valid-primary", "bad-signature")
+        ]
+    );
+    for (bad, says) in [
+        ("sha256,sha1,sha1", "--to-digest gives 3 digests for 2 keys"),
+        ("md5", "--to-digest: unknown digest"),
+    ] {
+        let run = rotate(bad);
+        assert_eq!(run.code, 2, "{bad}");
+        assert!(run.stderr.contains(says), "{bad}: {}", run.stderr);
+    }
+}
+
+#[test]
 fn completions_and_man_pages_come_from_the_command_definition() {
     // bash: the script loads and registers the completion function.
     let bash = signet(&["completions", "bash"], "");

@@ -200,19 +200,33 @@ const SKB_B: &str = "7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6
 const SKB_C: &str = "development-secret-key-base-of-another-app";
 
 /// A key set as a Rails app configures it: `secret_key_base` with its key generator, then
-/// `cookies_rotations` entries (tests/interop/rails/rails_rotation.rb's `config`).
-fn rails_config(set: &[RailsKey]) -> Value {
-    let key = |(skb, g): &RailsKey| json!({"secret_key_base": skb, "keygen": g});
-    json!({"primary": key(&set[0]), "rotations": set[1..].iter().map(key).collect::<Vec<_>>()})
+/// `cookies_rotations` entries (tests/interop/rails/rails_rotation.rb's `config`); with
+/// `digests`, each its signed-cookie digest (the app's `signed_cookie_digest`, each rotation's
+/// `digest:`).
+fn rails_config(set: &[RailsKey], digests: Option<&[&str]>) -> Value {
+    let keys: Vec<Value> = set
+        .iter()
+        .enumerate()
+        .map(|(i, (skb, g))| {
+            let mut key = json!({"secret_key_base": skb, "keygen": g});
+            if let Some(d) = digests {
+                key["digest"] = json!(d[i].to_uppercase());
+            }
+            key
+        })
+        .collect();
+    json!({"primary": keys[0], "rotations": keys[1..]})
 }
 
 /// Signet's entries for a Rails key set: `per_key` gives each key its key generator (else the
 /// set's, `--key-derivation`, is in the params).
-fn rails_entries(set: &[RailsKey], per_key: bool) -> Vec<KeyEntry> {
+fn rails_entries(set: &[RailsKey], per_key: bool, digests: Option<&[&str]>) -> Vec<KeyEntry> {
     set.iter()
-        .map(|(skb, g)| KeyEntry {
+        .enumerate()
+        .map(|(i, (skb, g))| KeyEntry {
             secret: Secret::from_text(skb),
             key_derivation: per_key.then(|| format!("pbkdf2-{g}")),
+            digest: digests.map(|d| d[i].parse().expect("a digest")),
         })
         .collect()
 }
@@ -226,6 +240,9 @@ struct RailsScenario {
     /// The key generators as per-key entries (`--from/--to-key-derivation`), or one for every key
     /// of both sets (`--key-derivation`, when they all agree).
     per_key: bool,
+    /// Each key's signed-cookie digest, current and proposed (`--from/--to-digest`); `None`: SHA1
+    /// for every key (the default `signed_cookie_digest`, `--digest sha1`).
+    digests: Option<(Vec<&'static str>, Vec<&'static str>)>,
 }
 
 /// Rails (the real jars, with the app's `cookies_rotations`) and Signet, cookie by cookie, for
@@ -251,18 +268,25 @@ fn rails_rotation(ruby: &str, kind: &str, s: &RailsScenario) -> Report {
             (text("line"), text("what"))
         })
         .collect();
-    let read = |set: &[RailsKey]| {
+    let (current_digests, proposed_digests) = match &s.digests {
+        Some((c, p)) => (Some(c.as_slice()), Some(p.as_slice())),
+        None => (None, None),
+    };
+    let read = |set: &[RailsKey], digests: Option<&[&str]>| {
         let requests: Vec<Value> = cookies
             .iter()
-            .map(|(line, _)| json!({"op": "read", "kind": kind, "line": line, "config": rails_config(set), "now": NOW}))
+            .map(|(line, _)| json!({"op": "read", "kind": kind, "line": line, "config": rails_config(set, digests), "now": NOW}))
             .collect();
         ask_program(ruby, &[script], &requests)
     };
-    let (next, now) = (read(&s.proposed), read(&s.current));
+    let (next, now) = (
+        read(&s.proposed, proposed_digests),
+        read(&s.current, current_digests),
+    );
 
     let format = format!("rails-{kind}");
     let mut params = FormatParams::default();
-    if kind == "signed" {
+    if kind == "signed" && s.digests.is_none() {
         // The app's config.action_dispatch.signed_cookie_digest (SHA1 unless set).
         params.digest = Some(signet::core::Digest::Sha1);
     }
@@ -282,8 +306,8 @@ fn rails_rotation(ruby: &str, kind: &str, s: &RailsScenario) -> Report {
     }
     let rotation = Rotation::with_entries(
         &format,
-        &rails_entries(&s.current, s.per_key),
-        &rails_entries(&s.proposed, s.per_key),
+        &rails_entries(&s.current, s.per_key, current_digests),
+        &rails_entries(&s.proposed, s.per_key, proposed_digests),
         params,
         VerifyOptions::at(NOW),
     )
@@ -363,6 +387,7 @@ fn rails_rotations_match_the_real_cookie_jars() {
                 proposed: vec![b256, a256],
                 signers: vec![a256, b256, a1, c256],
                 per_key: false,
+                digests: None,
             },
         );
         for outcome in [
@@ -396,6 +421,7 @@ fn rails_rotations_match_the_real_cookie_jars() {
                 proposed: vec![b256, a1],
                 signers: signers.clone(),
                 per_key: true,
+                digests: None,
             },
         );
         assert_eq!(upgrade.count(Outcome::Invalidated), cbc, "{kind}");
@@ -406,6 +432,60 @@ fn rails_rotations_match_the_real_cookie_jars() {
             "{:?}",
             upgrade.findings
         );
+
+        if kind == "signed" {
+            // signed_cookie_digest SHA1 -> SHA256 on the same secret_key_base, the SHA1
+            // signatures kept readable by `cookies.rotate :signed, key, digest: "SHA1"`; then the
+            // same switch without that rotation.
+            let digest_signers = vec![a256, b256];
+            let kept = rails_rotation(
+                &ruby,
+                kind,
+                &RailsScenario {
+                    what: "digest SHA1 -> SHA256 with a SHA1 rotation",
+                    current: vec![a256],
+                    proposed: vec![a256, a256],
+                    signers: digest_signers.clone(),
+                    per_key: true,
+                    digests: Some((vec!["sha1"], vec!["sha256", "sha1"])),
+                },
+            );
+            assert!(
+                kept.count(Outcome::ValidFallback(0)) > 0,
+                "{:?}",
+                kept.counts
+            );
+            assert!(kept.count(Outcome::ValidPrimary) > 0, "{:?}", kept.counts);
+            assert_eq!(kept.count(Outcome::Invalidated), 0);
+            let dropped = rails_rotation(
+                &ruby,
+                kind,
+                &RailsScenario {
+                    what: "digest SHA1 -> SHA256, no rotation",
+                    current: vec![a256],
+                    proposed: vec![a256],
+                    signers: digest_signers,
+                    per_key: true,
+                    digests: Some((vec!["sha1"], vec!["sha256"])),
+                },
+            );
+            // Every cookie the SHA1 rotation kept is logged out (and those it kept but found
+            // expired count as invalidated too).
+            assert!(
+                dropped.count(Outcome::Invalidated) >= kept.count(Outcome::ValidFallback(0)),
+                "{:?} vs {:?}",
+                dropped.counts,
+                kept.counts
+            );
+            assert!(
+                dropped
+                    .findings
+                    .iter()
+                    .any(|f| f.starts_with("Warning: the proposed signed_cookie_digest is SHA256")),
+                "{:?}",
+                dropped.findings
+            );
+        }
 
         // The same upgrade without the SHA1 rotation: every cookie valid today is logged out,
         // whether secret_key_base changes too or only its key generator.
@@ -422,6 +502,7 @@ fn rails_rotations_match_the_real_cookie_jars() {
                     proposed,
                     signers: signers.clone(),
                     per_key: true,
+                    digests: None,
                 },
             );
             // Valid or expired today: a current key verifies it.

@@ -47,7 +47,7 @@ pub enum Command {
     #[command(subcommand)]
     Keys(KeysCommand),
     /// Preview a key rotation: which live cookies the proposed key set keeps, and which it logs out.
-    Rotate(RotateArgs),
+    Rotate(Box<RotateArgs>),
     /// Find a cookie's key in wordlists (built-in list first), or rate the stored keys.
     Audit(AuditArgs),
     /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell).
@@ -162,6 +162,18 @@ pub struct RotateArgs {
     /// --to-key-derivation pbkdf2-sha256,pbkdf2-sha1.
     #[arg(long, value_name = "NAME[,NAME..]", value_delimiter = ',')]
     pub to_key_derivation: Vec<String>,
+
+    /// The signing digest of each key in force now, in key order, comma-separated or repeated; a
+    /// single value applies to every key. Overrides --digest for this set. Rails: the app's
+    /// signed_cookie_digest for secret_key_base and each cookies_rotations entry's digest:
+    /// option; other formats take one value for the whole set.
+    #[arg(long, value_name = "DIGEST[,DIGEST..]", value_delimiter = ',')]
+    pub from_digest: Vec<String>,
+    /// The same for the proposed keys. E.g. a Rails app moving signed_cookie_digest from SHA1 to
+    /// SHA256 with the old digest kept as a rotation: --to-secret KEY --to-secret KEY
+    /// --to-digest sha256,sha1.
+    #[arg(long, value_name = "DIGEST[,DIGEST..]", value_delimiter = ',')]
+    pub to_digest: Vec<String>,
 
     /// Format parameters.
     #[command(flatten)]

@@ -10,7 +10,7 @@ use super::args::RotateArgs;
 use super::{KeyList, Outcome, UsageError, now_unix, params, parse_max_age};
 use crate::core::rotate::{self, Classified, Report, Rotation};
 use crate::core::time;
-use crate::core::{KeyEntry, VerifyOptions};
+use crate::core::{Digest, KeyEntry, VerifyOptions};
 use crate::jobs::rotate::{self as rotate_job, Column};
 
 pub(super) fn run(args: &RotateArgs, from: &KeyList, to: &KeyList) -> anyhow::Result<Outcome> {
@@ -20,8 +20,8 @@ pub(super) fn run(args: &RotateArgs, from: &KeyList, to: &KeyList) -> anyhow::Re
         max_age: parse_max_age(args.max_age.as_deref())?,
         leeway_secs: args.leeway,
     };
-    let current = entries(from, &args.from_key_derivation, "--from-key-derivation")?;
-    let proposed = entries(to, &args.to_key_derivation, "--to-key-derivation")?;
+    let current = entries(from, &args.from_key_derivation, &args.from_digest, "--from")?;
+    let proposed = entries(to, &args.to_key_derivation, &args.to_digest, "--to")?;
     let rotation = Rotation::with_entries(&args.format, &current, &proposed, params, opts)
         .map_err(|e| UsageError(e.0))?;
     let threads = args
@@ -98,29 +98,43 @@ pub(super) fn run(args: &RotateArgs, from: &KeyList, to: &KeyList) -> anyhow::Re
     Ok(Outcome::Success)
 }
 
-/// The key set with `--{from,to}-key-derivation`: one value per key in order, or one for all.
+/// The key set with `--{from,to}-key-derivation` and `--{from,to}-digest`: one value per key in
+/// order, or one for all.
 fn entries(
     list: &KeyList,
     derivations: &[String],
+    digests: &[String],
     flag: &str,
 ) -> Result<Vec<KeyEntry>, UsageError> {
     let n = list.secrets.len();
-    if derivations.len() > 1 && derivations.len() != n {
-        return Err(UsageError(format!(
-            "{flag} gives {} key derivations for {n} key{}: give one per key, in order, or one for every key",
-            derivations.len(),
-            if n == 1 { "" } else { "s" }
-        )));
+    for (given, what, values) in [
+        (derivations.len(), "key-derivation", "key derivations"),
+        (digests.len(), "digest", "digests"),
+    ] {
+        if given > 1 && given != n {
+            return Err(UsageError(format!(
+                "{flag}-{what} gives {given} {values} for {n} key{}: give one per key, in order, or one for every key",
+                if n == 1 { "" } else { "s" }
+            )));
+        }
     }
+    let digests = digests
+        .iter()
+        .map(|d| {
+            d.parse::<Digest>()
+                .map_err(|e| UsageError(format!("{flag}-digest: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    // The i-th value, or the only one.
+    let nth = |len: usize, i: usize| i.min(len.saturating_sub(1));
     Ok(list
         .secrets
         .iter()
         .enumerate()
         .map(|(i, secret)| KeyEntry {
             secret: secret.clone(),
-            key_derivation: derivations
-                .get(i.min(derivations.len().saturating_sub(1)))
-                .cloned(),
+            key_derivation: derivations.get(nth(derivations.len(), i)).cloned(),
+            digest: digests.get(nth(digests.len(), i)).copied(),
         })
         .collect())
 }

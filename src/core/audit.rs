@@ -341,17 +341,22 @@ pub fn found_json(found: Option<&[u8]>, tried: u64, seconds: f64) -> Value {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_cookie_signed_with_a_builtin_key_is_found_and_others_are_not() {
-        let flask = format_by_id("flask").expect("flask");
-        let cookie = flask
+    /// A cookie of format `id` signed with Flask's documented example key, "keyboard cat".
+    fn keyboard_cat(id: &str) -> String {
+        format_by_id(id)
+            .expect("format")
             .sign(
                 &serde_json::json!({"u": 1}),
                 &Secret::from_text("keyboard cat"),
                 &FormatParams::default(),
                 1_767_225_000,
             )
-            .expect("signs");
+            .expect("signs")
+    }
+
+    #[test]
+    fn a_cookie_signed_with_a_builtin_key_is_found_and_others_are_not() {
+        let cookie = keyboard_cat("flask");
         let t = Target::new(&cookie, None, FormatParams::default(), 1_767_225_600).expect("target");
         assert!(BUILTIN.iter().any(|k| t.try_key(k)));
         assert!(!t.try_key(b"keyboard dog"));
@@ -361,15 +366,7 @@ mod tests {
     fn try_batch_finds_the_first_hit_as_try_key_does() {
         // Flask goes through multi-buffer SHA-1, JWT through its verifier one key at a time.
         for (id, fast) in [("flask", true), ("jwt", false)] {
-            let format = format_by_id(id).expect("format");
-            let cookie = format
-                .sign(
-                    &serde_json::json!({"u": 1}),
-                    &Secret::from_text("keyboard cat"),
-                    &FormatParams::default(),
-                    1_767_225_000,
-                )
-                .expect("signs");
+            let cookie = keyboard_cat(id);
             let t = Target::new(&cookie, Some(id), FormatParams::default(), 1_767_225_600)
                 .expect("target");
             assert_eq!(t.is_fast(), fast);

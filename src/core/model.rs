@@ -135,6 +135,10 @@ pub struct KeyEntry {
     /// This key's key derivation (for Rails, `pbkdf2-sha1` or `pbkdf2-sha256`); `None`: the
     /// set's [`FormatParams::key_derivation`].
     pub key_derivation: Option<String>,
+    /// This key's signing digest (for Rails, a `cookies.rotate :signed, key, digest: "SHA256"`
+    /// entry, or `secret_key_base` under `signed_cookie_digest`); `None`: the set's
+    /// [`FormatParams::digest`].
+    pub digest: Option<Digest>,
 }
 
 impl KeyEntry {
@@ -145,8 +149,14 @@ impl KeyEntry {
             .map(|s| KeyEntry {
                 secret: s.clone(),
                 key_derivation: None,
+                digest: None,
             })
             .collect()
+    }
+
+    /// This key's digest: its own, else the set's.
+    pub fn digest_in(&self, params: &FormatParams) -> Option<Digest> {
+        self.digest.or(params.digest)
     }
 
     /// This key's key derivation: its own, else the set's.

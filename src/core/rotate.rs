@@ -115,8 +115,8 @@ impl Rotation {
         Self::with_entries(format_id, &current, &proposed, params, opts)
     }
 
-    /// [`Rotation::new`] for key sets whose entries may carry their own key derivation (a Rails
-    /// app's `cookies_rotations`; see [`CookieFormat::key_set_verifier`]).
+    /// [`Rotation::new`] for key sets whose entries may carry their own key derivation and digest
+    /// (a Rails app's `cookies_rotations`; see [`CookieFormat::key_set_verifier`]).
     pub fn with_entries(
         format_id: &str,
         current: &[KeyEntry],
@@ -131,11 +131,12 @@ impl Rotation {
         }
         format.check_params(&params)?;
         let secrets = |set: &[KeyEntry]| set.iter().map(|e| e.secret.clone()).collect::<Vec<_>>();
-        // The quick path knows one key derivation for both sets: only when no entry has its own.
+        // The quick path knows one key derivation and digest for both sets: only when no entry
+        // has its own.
         let per_key = current
             .iter()
             .chain(proposed)
-            .any(|e| e.key_derivation.is_some());
+            .any(|e| e.key_derivation.is_some() || e.digest.is_some());
         Ok(Self {
             format,
             current: format.key_set_verifier(current, &params)?,
@@ -292,11 +293,6 @@ impl Rotation {
     }
 }
 
-/// The reading [`Rotation::decode_line`] takes first, for the two plain forms whose readings are
-/// simple: a bare value (`input::parse` gives just that), or `name=value` with a plain name
-/// (it gives the named reading, which `decode_line` tries first, then the whole line). Both are
-/// base64url characters and dots only, so there is no space, quote, `:`, `;` or tab for a
-/// header, a quoted value or a command to hang on. `None` for anything else.
 /// A quick verdict as a row: `classify_decoded`'s rules (a quick verdict is never malformed).
 fn quick_classified(v: PairVerdict, cookie_name: Option<&str>) -> Classified {
     let outcome = match v.second {
@@ -317,6 +313,11 @@ fn quick_classified(v: PairVerdict, cookie_name: Option<&str>) -> Classified {
     }
 }
 
+/// The reading [`Rotation::decode_line`] takes first, for the two plain forms whose readings are
+/// simple: a bare value (`input::parse` gives just that), or `name=value` with a plain name
+/// (it gives the named reading, which `decode_line` tries first, then the whole line). Both are
+/// base64url characters and dots only, so there is no space, quote, `:`, `;` or tab for a
+/// header, a quoted value or a command to hang on. `None` for anything else.
 fn plain_reading(line: &str) -> Option<(Option<&str>, &str)> {
     // Branch-free per byte, so that it compiles to a vector loop.
     let allowed = |b: u8| {
@@ -527,17 +528,27 @@ mod tests {
             .expect("signs")
     }
 
-    #[test]
-    fn contract_example() {
-        let now = 1_767_225_600;
-        let r = Rotation::new(
+    /// A Flask rotation from the current keys to the proposed ones, at `now`.
+    fn flask_rotation(current: &[&str], proposed: &[&str], now: i64) -> Rotation {
+        let keys = |list: &[&str]| {
+            list.iter()
+                .map(|k| Secret::from_text(k))
+                .collect::<Vec<_>>()
+        };
+        Rotation::new(
             "flask",
-            &[Secret::from_text("k-old")],
-            &[Secret::from_text("k-new"), Secret::from_text("k-old")],
+            &keys(current),
+            &keys(proposed),
             FormatParams::default(),
             VerifyOptions::at(now),
         )
-        .expect("rotation");
+        .expect("rotation")
+    }
+
+    #[test]
+    fn contract_example() {
+        let now = 1_767_225_600;
+        let r = flask_rotation(&["k-old"], &["k-new", "k-old"], now);
         assert_eq!(
             r.classify(&flask("k-old", now - 600)).outcome,
             Outcome::ValidFallback(0)
@@ -558,14 +569,7 @@ mod tests {
     #[test]
     fn dropping_the_old_key_invalidates_and_the_report_says_until_when() {
         let now = 1_767_225_600;
-        let r = Rotation::new(
-            "flask",
-            &[Secret::from_text("a")],
-            &[Secret::from_text("b"), Secret::from_text("a")],
-            FormatParams::default(),
-            VerifyOptions::at(now),
-        )
-        .expect("rotation");
+        let r = flask_rotation(&["a"], &["b", "a"], now);
         let mut report = Report::new();
         for ts in [now - 100, now - 86_400] {
             report.add(&r.classify(&flask("a", ts)), r.max_age_secs());
@@ -586,14 +590,7 @@ mod tests {
             report.findings
         );
 
-        let drop_it = Rotation::new(
-            "flask",
-            &[Secret::from_text("a")],
-            &[Secret::from_text("b")],
-            FormatParams::default(),
-            VerifyOptions::at(now),
-        )
-        .expect("rotation");
+        let drop_it = flask_rotation(&["a"], &["b"], now);
         let c = drop_it.classify(&flask("a", now - 100));
         assert_eq!((c.outcome, c.now), (Outcome::Invalidated, "valid"));
         let mut report = Report::new();
@@ -947,14 +944,7 @@ mod tests {
             which in 0usize..3,
         ) {
             let now = 1_767_225_600;
-            let r = Rotation::new(
-                "flask",
-                &[Secret::from_text("k-old")],
-                &[Secret::from_text("k-new"), Secret::from_text("k-old")],
-                FormatParams::default(),
-                VerifyOptions::at(now),
-            )
-            .expect("rotation");
+            let r = flask_rotation(&["k-old"], &["k-new", "k-old"], now);
             let key = ["k-old", "k-new", "k-gone"][which];
             let cookie = flask(key, now - 100);
             prop_assert_eq!(r.classify(&junk), r.classify_full(&junk));

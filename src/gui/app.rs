@@ -1018,6 +1018,7 @@ impl SignetApp {
                 let entry = |secret: Secret, kg: Option<&str>| KeyEntry {
                     secret,
                     key_derivation: kg.filter(|_| rails).map(str::to_string),
+                    digest: None,
                 };
                 let current = self
                     .secrets_of(&current_names)

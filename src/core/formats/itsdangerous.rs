@@ -1062,10 +1062,18 @@ impl PairVerifier for ItsPair {
                     .is_some_and(|r| r.digest == Digest::Sha1)
             })
             .collect();
+        let sha1_keys = self.keys(Digest::Sha1);
+        // A batch per HMAC key, always (SHA-1's key blocks are 64 bytes); should that ever fail,
+        // the cookies go one by one below rather than under shifted key indexes.
+        if sha1_keys.sha1.len() != sha1_keys.macs.len() {
+            pending.clear();
+        }
         if !pending.is_empty() {
-            let keys = self.keys(Digest::Sha1);
+            let keys = sha1_keys;
             let mut messages: Vec<&[u8]> = Vec::with_capacity(pending.len());
-            let mut tags: Vec<[u8; 20]> = Vec::with_capacity(pending.len());
+            // Each a key's tag of a cookie's text: a forgery for a tampered one, wiped.
+            let mut tags: Zeroizing<Vec<[u8; 20]>> =
+                Zeroizing::new(Vec::with_capacity(pending.len()));
             for (c, batch) in keys.sha1.iter().enumerate() {
                 if pending.is_empty() {
                     break;
@@ -1098,9 +1106,11 @@ impl PairVerifier for ItsPair {
             .map(|(((value, _), r), matched)| {
                 let r = r.as_ref()?;
                 let keys = self.keys(r.digest);
-                let matched = match r.digest {
-                    Digest::Sha1 => matched,
-                    _ => Self::matched(keys, value, r),
+                let batched = r.digest == Digest::Sha1 && keys.sha1.len() == keys.macs.len();
+                let matched = if batched {
+                    matched
+                } else {
+                    Self::matched(keys, value, r)
                 };
                 self.verdict(keys, value, r, matched, opts)
             })

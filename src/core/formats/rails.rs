@@ -606,7 +606,8 @@ impl CookieFormat for Rails {
     ) -> Result<Box<dyn Verifier>, ParamError> {
         let mut keys = Vec::with_capacity(entries.len());
         for (i, e) in entries.iter().enumerate() {
-            keys.push((&e.secret, parse_key_gens(e.derivation(params))?, i == 0));
+            let gens = parse_key_gens(e.derivation(params))?;
+            keys.push((&e.secret, gens, e.digest_in(params), i == 0));
         }
         Ok(Box::new(self.prepare_keys(keys.into_iter(), params)))
     }
@@ -626,6 +627,9 @@ impl CookieFormat for Rails {
         ];
         if current.iter().chain(proposed).any(|e| pinned(e).is_none()) {
             out.push("Some keys have no key generator given, so Signet tried both SHA1 and SHA256 for them where a Rails app derives each key with one: pin them (signet rotate --key-derivation, or per key --from-key-derivation / --to-key-derivation) for an exact preview.".into());
+        }
+        if self.kind == Kind::Signed {
+            out.extend(digest_findings(current, proposed, params));
         }
         if let (Some(cur), Some(next)) = (current.first(), proposed.first())
             && let (Some(old), Some(new)) = (pinned(cur), pinned(next))
@@ -723,6 +727,39 @@ impl CookieFormat for Rails {
     }
 }
 
+/// The signed jar's digest traps: keys whose digest is not given (Signet then takes the one the
+/// signature's length says, where the app signs and verifies with `signed_cookie_digest`, SHA1
+/// unless set), and a proposed `signed_cookie_digest` that changes with no `cookies_rotations`
+/// entry keeping the current key with the old digest.
+fn digest_findings(
+    current: &[KeyEntry],
+    proposed: &[KeyEntry],
+    params: &FormatParams,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if current
+        .iter()
+        .chain(proposed)
+        .any(|e| e.digest_in(params).is_none())
+    {
+        out.push("No digest is given for some keys, so Signet took the one each signature's length says, where a Rails app verifies with config.action_dispatch.signed_cookie_digest (SHA1 unless set) and each cookies_rotations entry with its digest: option: pin them (signet rotate --digest, or per key --from-digest / --to-digest) for an exact preview.".into());
+    }
+    if let (Some(cur), Some(next)) = (current.first(), proposed.first())
+        && let (Some(old), Some(new)) = (cur.digest_in(params), next.digest_in(params))
+        && old != new
+        && !proposed
+            .iter()
+            .any(|e| e.secret == cur.secret && e.digest_in(params) == Some(old))
+    {
+        let (old, new) = (old.name().to_uppercase(), new.name().to_uppercase());
+        out.push(format!(
+            "Warning: the proposed signed_cookie_digest is {new} where cookies are signed with {old} today, and no proposed entry keeps the current secret_key_base with {old}: every signed cookie of today is logged out. Keep it as a rotation: cookies.rotate :signed, key, digest: \"{old}\" (here, the current key as a proposed fallback with digest {})."
+            ,old.to_lowercase()
+        ));
+    }
+    out
+}
+
 fn cbc_encrypt(key: &[u8; 32], iv: &[u8; 16], plaintext: &[u8]) -> Vec<u8> {
     use cbc::cipher::{BlockModeEncrypt as _, KeyIvInit as _, block_padding::Pkcs7};
     cbc::Encryptor::<aes::Aes256>::new(key.into(), iv.into()).encrypt_padded_vec::<Pkcs7>(plaintext)
@@ -743,6 +780,8 @@ type CbcKeys = (Zeroizing<[u8; 32]>, Zeroizing<[u8; 64]>);
 struct Derived {
     index: usize,
     keygen: KeyGen,
+    /// The HMAC digest this key signs with; `None`: the one the signature's length says.
+    digest: Option<Digest>,
     /// Whether it reads legacy AES-256-CBC cookies (see [`Rails::key_set_verifier`]).
     legacy_cbc: bool,
     secret: Secret,
@@ -794,14 +833,14 @@ impl Rails {
         params: &FormatParams,
     ) -> Result<RailsVerifier, ParamError> {
         let gens = key_gens(params)?;
-        Ok(self.prepare_keys(keys.iter().map(|k| (k, gens, true)), params))
+        Ok(self.prepare_keys(keys.iter().map(|k| (k, gens, params.digest, true)), params))
     }
 
-    /// Prepares keys in order, each with its key generators and whether it reads legacy CBC
-    /// cookies.
+    /// Prepares keys in order, each with its key generators, its digest (`None`: the one the
+    /// signature's length says) and whether it reads legacy CBC cookies.
     fn prepare_keys<'a>(
         &self,
-        keys: impl Iterator<Item = (&'a Secret, &'static [KeyGen], bool)>,
+        keys: impl Iterator<Item = (&'a Secret, &'static [KeyGen], Option<Digest>, bool)>,
         params: &FormatParams,
     ) -> RailsVerifier {
         let salt = params.salt.clone().unwrap_or_else(|| {
@@ -812,11 +851,12 @@ impl Rails {
             .to_string()
         });
         let mut derived = Vec::new();
-        for (index, (k, gens, legacy_cbc)) in keys.enumerate() {
+        for (index, (k, gens, digest, legacy_cbc)) in keys.enumerate() {
             for &keygen in gens {
                 derived.push(Derived {
                     index,
                     keygen,
+                    digest,
                     legacy_cbc,
                     secret: k.clone(),
                     salt: salt.clone(),
@@ -829,7 +869,6 @@ impl Rails {
         RailsVerifier {
             kind: self.kind,
             keys: derived,
-            digest: params.digest,
         }
     }
 }
@@ -838,7 +877,6 @@ impl Rails {
 pub struct RailsVerifier {
     kind: Kind,
     keys: Vec<Derived>,
-    digest: Option<Digest>,
 }
 
 impl RailsVerifier {
@@ -859,15 +897,16 @@ impl RailsVerifier {
         // The key that opens it and the message bytes it gives.
         let opened: Option<(&Derived, Result<Vec<u8>, String>)> = match &layout {
             Layout::Signed { data, hex } => {
-                let digest = match self.digest.or(decoded.digest) {
-                    Some(d) => d,
-                    None => {
-                        result.verdict =
-                            Verdict::Malformed("the HMAC length fits no digest".into());
-                        return (result, None);
-                    }
-                };
+                if decoded.digest.is_none() && self.keys.iter().all(|k| k.digest.is_none()) {
+                    result.verdict = Verdict::Malformed("the HMAC length fits no digest".into());
+                    return (result, None);
+                }
                 let found = self.keys.iter().find(|k| {
+                    // The key's own digest (a `cookies_rotations` entry's, the app's
+                    // signed_cookie_digest), else the one the signature's length says.
+                    let Some(digest) = k.digest.or(decoded.digest) else {
+                        return false;
+                    };
                     let mac = match self.kind {
                         Kind::Signed => k.signed_mac(digest),
                         Kind::Encrypted if !k.legacy_cbc => return false,
@@ -1080,6 +1119,7 @@ mod tests {
         KeyEntry {
             secret: Secret::from_text(secret),
             key_derivation: kd.map(str::to_string),
+            digest: None,
         }
     }
 
@@ -1172,6 +1212,89 @@ mod tests {
             !f.rotation_findings(&[entry("a", None)], &[entry("b", None)], &pinned)
                 .iter()
                 .any(|x| x.starts_with("Some keys"))
+        );
+    }
+
+    #[test]
+    fn each_entry_signs_with_its_own_digest_and_a_digest_switch_without_a_rotation_warns() {
+        use crate::core::rotate::{Outcome, Rotation};
+        let f = Rails::new(Kind::Signed);
+        let now = 1_767_225_600;
+        let params = FormatParams {
+            key_derivation: Some("pbkdf2-sha256".into()),
+            cookie_name: Some("session".into()),
+            ..FormatParams::default()
+        };
+        let cookie = |digest: Digest| {
+            let p = FormatParams {
+                digest: Some(digest),
+                ..params.clone()
+            };
+            f.sign(
+                &serde_json::json!({"id": 1}),
+                &Secret::from_text("a"),
+                &p,
+                now,
+            )
+            .expect("signs")
+        };
+        let with = |digest: Digest| KeyEntry {
+            digest: Some(digest),
+            ..entry("a", None)
+        };
+        let current = [with(Digest::Sha1)];
+        // signed_cookie_digest SHA1 -> SHA256, the SHA1 signatures still read through a rotation.
+        let kept = [with(Digest::Sha256), with(Digest::Sha1)];
+        let r = Rotation::with_entries(
+            "rails-signed",
+            &current,
+            &kept,
+            params.clone(),
+            VerifyOptions::at(now),
+        )
+        .expect("rotation");
+        let sha1 = r.classify(&cookie(Digest::Sha1));
+        assert_eq!(
+            (sha1.outcome, sha1.now),
+            (Outcome::ValidFallback(0), "valid")
+        );
+        let sha256 = r.classify(&cookie(Digest::Sha256));
+        // The app signs with SHA1 today: it rejects a SHA256 signature of its own key.
+        assert_eq!(
+            (sha256.outcome, sha256.now),
+            (Outcome::ValidPrimary, "bad-signature")
+        );
+        let warning = "Warning: the proposed signed_cookie_digest is SHA256";
+        let warned = |proposed: &[KeyEntry]| {
+            f.rotation_findings(&current, proposed, &params)
+                .iter()
+                .any(|x| x.starts_with(warning))
+        };
+        assert!(!warned(&kept));
+        let dropped = [with(Digest::Sha256)];
+        assert!(warned(&dropped));
+        let r = Rotation::with_entries(
+            "rails-signed",
+            &current,
+            &dropped,
+            params.clone(),
+            VerifyOptions::at(now),
+        )
+        .expect("rotation");
+        assert_eq!(
+            r.classify(&cookie(Digest::Sha1)).outcome,
+            Outcome::Invalidated
+        );
+        // Digests not given: a note, and the signature's length decides.
+        let unpinned = f.rotation_findings(&[entry("a", None)], &[entry("b", None)], &params);
+        assert!(
+            unpinned.iter().any(|x| x.starts_with("No digest is given")),
+            "{unpinned:?}"
+        );
+        assert!(
+            !f.rotation_findings(&current, &kept, &params)
+                .iter()
+                .any(|x| x.starts_with("No digest"))
         );
     }
 }

@@ -13,8 +13,8 @@
 #   cookie, one written for another cookie name, text that is no cookie.
 #
 #   {"op": "read", "kind": ..., "line": "session=...", "now": UNIX,
-#    "config": {"primary": {"secret_key_base": ..., "keygen": ...},
-#               "rotations": [{"secret_key_base": ..., "keygen": ...}, ...]}}
+#    "config": {"primary": {"secret_key_base": ..., "keygen": ..., ["digest": "SHA256"]},
+#               "rotations": [{"secret_key_base": ..., "keygen": ..., ["digest": ...]}, ...]}}
 #     -> {"status": "valid"|"expired"|"bad-signature", "key_index": N|null, "value": ...}
 #   What an app configured so reads: secret_key_base with
 #   config.active_support.key_generator_hash_digest_class = keygen, and for each rotation the Rails
@@ -22,6 +22,8 @@
 #   hash and given to config.action_dispatch.cookies_rotations:
 #     cookies.rotate :signed, key_generator.generate_key(signed_cookie_salt)
 #     cookies.rotate :encrypted, key_generator.generate_key(authenticated_encrypted_cookie_salt, 32)
+#   A "digest" is the primary's config.action_dispatch.signed_cookie_digest, or that rotation's
+#   `digest:` option (cookies.rotate :signed, key, digest: "SHA1"); without one, Rails' defaults.
 #   The jar's own rotation machinery (ActiveSupport::Messages::Rotator) does the rest, including
 #   the legacy AES-256-CBC reading the encrypted jar appends for the primary
 #   (upgrade_legacy_hmac_aes_cbc_cookies). `key_index`: 0 for the primary (and that legacy
@@ -128,11 +130,13 @@ def app_request(config, line)
   rotations = ActiveSupport::Messages::RotationConfiguration.new
   config["rotations"].each do |r|
     kg = key_generator(r["secret_key_base"], r["keygen"])
-    rotations.rotate :signed, kg.generate_key("signed cookie")
+    # Without its own digest: the primary's, as Rotator merges the jar's options.
+    digest = r["digest"] ? { digest: r["digest"] } : {}
+    rotations.rotate :signed, kg.generate_key("signed cookie"), **digest
     rotations.rotate :encrypted, kg.generate_key("authenticated encrypted cookie", ActiveSupport::MessageEncryptor.key_len)
   end
   primary = config["primary"]
-  request(primary["secret_key_base"], keygen: primary["keygen"], serializer: :json,
+  request(primary["secret_key_base"], keygen: primary["keygen"], serializer: :json, digest: primary["digest"],
                                       cookies: Rack::Utils.parse_cookies_header(line), rotations: rotations)
 end
 
