@@ -101,7 +101,8 @@ fn cookies(n: usize, seed: u64) -> Vec<String> {
         .collect()
 }
 
-fn rotation() -> Rotation {
+/// A Flask rotation at [`NOW`] from the `current` keys to the `proposed` ones.
+fn flask_rotation(current: &[&str], proposed: &[&str]) -> Rotation {
     let keys = |list: &[&str]| {
         list.iter()
             .map(|k| Secret::from_text(k))
@@ -109,25 +110,8 @@ fn rotation() -> Rotation {
     };
     Rotation::new(
         "flask",
-        &keys(&CURRENT),
-        &keys(&PROPOSED),
-        FormatParams::default(),
-        VerifyOptions::at(NOW),
-    )
-    .expect("a valid rotation")
-}
-
-/// The rotation of `benches/compare_rotate.py` (its `CURRENT` and `PROPOSED` keys).
-fn file_rotation() -> Rotation {
-    let keys = |list: &[&str]| {
-        list.iter()
-            .map(|k| Secret::from_text(k))
-            .collect::<Vec<_>>()
-    };
-    Rotation::new(
-        "flask",
-        &keys(&["rot-2025-primary-9c1e", "rot-2024-fallback-77a0"]),
-        &keys(&["rot-2026-primary-3b5d", "rot-2025-primary-9c1e"]),
+        &keys(current),
+        &keys(proposed),
         FormatParams::default(),
         VerifyOptions::at(NOW),
     )
@@ -135,7 +119,7 @@ fn file_rotation() -> Rotation {
 }
 
 fn main() {
-    let rotation = rotation();
+    let rotation = flask_rotation(&CURRENT, &PROPOSED);
     let set = cookies(COOKIES, 0x7e57_2026_0107_0001);
     let mut report = Report::new();
     let many: Vec<_> = set
@@ -192,7 +176,11 @@ fn main() {
     if let Ok(path) = std::env::var("SIGNET_ROTATE_FILE") {
         let text = std::fs::read_to_string(&path).expect("SIGNET_ROTATE_FILE is readable");
         let lines: Vec<&str> = text.lines().collect();
-        let file_rotation = file_rotation();
+        // `benches/compare_rotate.py`'s keys.
+        let file_rotation = flask_rotation(
+            &["rot-2025-primary-9c1e", "rot-2024-fallback-77a0"],
+            &["rot-2026-primary-3b5d", "rot-2025-primary-9c1e"],
+        );
         g.throughput(Throughput::Elements(lines.len() as u64));
         g.sample_size(10);
         // By chunks, as the job classifies them.
