@@ -405,9 +405,15 @@ fn the_rotate_tab_streams_a_chosen_csv_file_and_sorts_it() {
 
 /// A Rails signed cookie under `secret_key_base` `skb`, as the given Rails version writes it.
 fn rails_cookie(skb: &str, variant: &str) -> String {
+    rails_cookie_with(skb, variant, None)
+}
+
+/// [`rails_cookie`] signed with `digest` (the app's `signed_cookie_digest`).
+fn rails_cookie_with(skb: &str, variant: &str, digest: Option<signet::core::Digest>) -> String {
     let params = FormatParams {
         cookie_name: Some("_app_session".into()),
         variant: Some(variant.into()),
+        digest,
         ..FormatParams::default()
     };
     let value = format_by_id("rails-signed")
@@ -496,6 +502,71 @@ fn the_rotate_tab_previews_the_rails_7_key_generator_upgrade_key_by_key() {
     assert_eq!(report.count(Outcome::Invalidated), 2);
     assert_eq!(report.count(Outcome::ValidPrimary), 1);
     h.get_by_label_contains("Rails 7.0 changed key_generator_hash_digest_class");
+}
+
+#[test]
+fn the_rotate_tab_gives_each_rails_signed_key_its_digest() {
+    use signet::core::Digest;
+    use signet::core::rotate::Outcome;
+    use signet::gui::app::Action;
+    use signet::gui::rotate::RotateAction;
+    let (a, b) = ("a".repeat(128), "b".repeat(128));
+    let mut app = app_with_keys(&[("skb-2025", &a)]);
+    app.store
+        .add("skb-2026", &Secret::from_text(&b), Style::Flask, "", NOW)
+        .expect("added");
+    app.reload_keys();
+    let mut h = harness(app);
+    h.get_by_role_and_label(Role::Button, "Rotate").click();
+    h.run();
+    h.state_mut()
+        .apply(Action::Rotate(RotateAction::PickCurrent(
+            "shop-prod".into(),
+        )));
+    h.state_mut().rotate.format = "rails-signed";
+    h.state_mut()
+        .apply(Action::Rotate(RotateAction::AddProposed("skb-2026".into())));
+    h.state_mut().apply(Action::Rotate(RotateAction::MoveUp(1)));
+    // Today A signs with SHA1 (signed_cookie_digest's default); proposed: B on SHA256, A kept
+    // as a SHA1 rotation. Two of A's SHA1 cookies and one A signed with SHA256, which the app
+    // does not accept today.
+    h.state_mut().rotate.current_digest = Some(Digest::Sha1);
+    let proposed = [("skb-2026", Digest::Sha256), ("skb-2025", Digest::Sha1)];
+    for (name, d) in proposed {
+        h.state_mut().rotate.proposed_digest.insert(name.into(), d);
+    }
+    h.state_mut().rotate.batch = [
+        rails_cookie_with(&a, "rails-7.1", Some(Digest::Sha1)),
+        rails_cookie_with(&a, "rails-7.1", Some(Digest::Sha1)),
+        rails_cookie_with(&a, "rails-7.1", Some(Digest::Sha256)),
+    ]
+    .join("\n");
+    h.run();
+    {
+        use egui_kittest::kittest::NodeT as _;
+        let mut shown: Vec<String> = h
+            .query_all_by_label("digest")
+            .filter_map(|n| n.accesskit_node().value())
+            .collect();
+        shown.sort();
+        assert_eq!(shown, ["SHA1", "SHA1", "SHA256"]);
+    }
+    h.get_by_label("Preview rotation").click();
+    finish_rotation(&mut h);
+    let report = &h.state().rotate.result.as_ref().expect("a result").report;
+    assert_eq!(report.count(Outcome::ValidFallback(0)), 2);
+    assert_eq!(report.count(Outcome::AlreadyInvalid), 1);
+    // A's rotation moved to SHA256: its SHA1 cookies are logged out, the SHA256 one now reads.
+    h.state_mut()
+        .rotate
+        .proposed_digest
+        .insert("skb-2025".into(), Digest::Sha256);
+    h.run();
+    h.get_by_label("Preview rotation").click();
+    finish_rotation(&mut h);
+    let report = &h.state().rotate.result.as_ref().expect("a result").report;
+    assert_eq!(report.count(Outcome::Invalidated), 2);
+    assert_eq!(report.count(Outcome::ValidFallback(0)), 1);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::core::{
-    self, FormatParams, InspectRequest, Inspection, KeyEntry, Secret, VerifyOptions,
+    self, Digest, FormatParams, InspectRequest, Inspection, KeyEntry, Secret, VerifyOptions,
 };
 use crate::keys::{KeyMeta, KeySet, KeyStore, LoadedKey, Style, generate, import};
 
@@ -1013,17 +1013,19 @@ impl SignetApp {
                     return;
                 };
                 let current_names = self.set_members(&set);
-                // Rails keys carry their key generator; other formats ignore it.
+                // Rails keys carry their key generator, and signed ones their digest; other
+                // formats ignore them.
                 let rails = self.rotate.format.starts_with("rails");
-                let entry = |secret: Secret, kg: Option<&str>| KeyEntry {
+                let signed = self.rotate.format == "rails-signed";
+                let entry = |secret: Secret, kg: Option<&str>, digest: Option<Digest>| KeyEntry {
                     secret,
                     key_derivation: kg.filter(|_| rails).map(str::to_string),
-                    digest: None,
+                    digest: digest.filter(|_| signed),
                 };
                 let current = self
                     .secrets_of(&current_names)
                     .into_iter()
-                    .map(|s| entry(s, self.rotate.current_key_gen))
+                    .map(|s| entry(s, self.rotate.current_key_gen, self.rotate.current_digest))
                     .collect();
                 let proposed = self
                     .rotate
@@ -1031,9 +1033,10 @@ impl SignetApp {
                     .iter()
                     .flat_map(|name| {
                         let kg = self.rotate.proposed_key_gen.get(name).copied();
+                        let digest = self.rotate.proposed_digest.get(name).copied();
                         self.secrets_of(std::slice::from_ref(name))
                             .into_iter()
-                            .map(move |s| entry(s, kg))
+                            .map(move |s| entry(s, kg, digest))
                     })
                     .collect();
                 let source = match &self.rotate.file {

@@ -15,7 +15,7 @@ use egui_extras::{Column as TableColumn, TableBuilder};
 use egui_plot::{Bar, BarChart, Plot};
 
 use crate::core::rotate::{Classified, Outcome, Report, Rotation};
-use crate::core::{FORMATS, FormatParams, Inspection, KeyEntry, VerifyOptions, time};
+use crate::core::{Digest, FORMATS, FormatParams, Inspection, KeyEntry, VerifyOptions, time};
 use crate::jobs::rotate::{self as job, Column, Progress};
 
 /// Rows whose text is longer than this keep only a preview when read from a file (the full
@@ -134,6 +134,12 @@ pub struct RotateState {
     /// Rails: each proposed key's key generator, by key name (absent: both are tried), as
     /// `secret_key_base` and each `cookies_rotations` entry have their own.
     pub proposed_key_gen: BTreeMap<String, &'static str>,
+    /// Rails signed cookies: the digest the set in force now signs with (the app's
+    /// `signed_cookie_digest`; `None`: the one each signature's length says).
+    pub current_digest: Option<Digest>,
+    /// Rails signed cookies: each proposed key's digest, by key name (absent: the signature's
+    /// length says), as a `cookies.rotate :signed, key, digest:` entry has its own.
+    pub proposed_digest: BTreeMap<String, Digest>,
     /// Pasted cookies, one per line (or a HAR file's text).
     pub batch: String,
     /// A file to stream instead of the pasted text.
@@ -170,6 +176,8 @@ impl Default for RotateState {
             proposed: Vec::new(),
             current_key_gen: None,
             proposed_key_gen: BTreeMap::new(),
+            current_digest: None,
+            proposed_digest: BTreeMap::new(),
             batch: String::new(),
             file: None,
             file_size: 0,
@@ -397,6 +405,25 @@ fn key_gen_choice(ui: &mut Ui, id: egui::IdSalt, choice: &mut Option<&'static st
         );
 }
 
+/// A Rails signed key's HMAC digest.
+fn digest_choice(ui: &mut Ui, id: egui::IdSalt, choice: &mut Option<Digest>) {
+    let label = |d: Digest| d.name().to_uppercase();
+    egui::ComboBox::new(id, "digest")
+        .selected_text(choice.map_or("by length".to_string(), label))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(choice, None, "by length");
+            for d in [Digest::Sha1, Digest::Sha256, Digest::Sha384, Digest::Sha512] {
+                ui.selectable_value(choice, Some(d), label(d));
+            }
+        })
+        .response
+        .on_hover_text(
+            "The HMAC digest this key signs with (config.action_dispatch.signed_cookie_digest, \
+             SHA1 unless set; a cookies_rotations entry's digest: option). By length: the one \
+             each signature's length says.",
+        );
+}
+
 /// Draws the tab.
 pub fn rotate_ui(
     ui: &mut Ui,
@@ -433,6 +460,8 @@ pub fn rotate_ui(
     });
     // Rails derives each key with one PBKDF2 hash, per entry (Rails 7.0 changed the default).
     let rails = st.format.starts_with("rails");
+    // And the signed jar signs with one digest per entry.
+    let signed = st.format == "rails-signed";
     if let Some(set) = &st.current_set {
         ui.horizontal(|ui| {
             ui.weak(format!("Now: {}", set_members(set).join(", then ")));
@@ -441,6 +470,13 @@ pub fn rotate_ui(
                     ui,
                     egui::IdSalt::new("rotate-kg-now"),
                     &mut st.current_key_gen,
+                );
+            }
+            if signed {
+                digest_choice(
+                    ui,
+                    egui::IdSalt::new("rotate-digest-now"),
+                    &mut st.current_digest,
                 );
             }
         });
@@ -457,6 +493,14 @@ pub fn rotate_ui(
                 match choice {
                     Some(kg) => st.proposed_key_gen.insert(name.clone(), kg),
                     None => st.proposed_key_gen.remove(name),
+                };
+            }
+            if signed {
+                let mut choice = st.proposed_digest.get(name).copied();
+                digest_choice(ui, egui::IdSalt::new(("rotate-digest", i)), &mut choice);
+                match choice {
+                    Some(d) => st.proposed_digest.insert(name.clone(), d),
+                    None => st.proposed_digest.remove(name),
                 };
             }
             if i > 0 && ui.small_button("Move up").clicked() {
