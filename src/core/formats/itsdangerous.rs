@@ -1062,14 +1062,11 @@ impl PairVerifier for ItsPair {
                     .is_some_and(|r| r.digest == Digest::Sha1)
             })
             .collect();
-        let sha1_keys = self.keys(Digest::Sha1);
         // A batch per HMAC key, always (SHA-1's key blocks are 64 bytes); should that ever fail,
         // the cookies go one by one below rather than under shifted key indexes.
-        if sha1_keys.sha1.len() != sha1_keys.macs.len() {
-            pending.clear();
-        }
-        if !pending.is_empty() {
-            let keys = sha1_keys;
+        let batches = |keys: &PairKeys| keys.sha1.len() == keys.macs.len();
+        if !pending.is_empty() && batches(self.keys(Digest::Sha1)) {
+            let keys = self.keys(Digest::Sha1);
             let mut messages: Vec<&[u8]> = Vec::with_capacity(pending.len());
             // Each a key's tag of a cookie's text: a forgery for a tampered one, wiped.
             let mut tags: Zeroizing<Vec<[u8; 20]>> =
@@ -1106,7 +1103,7 @@ impl PairVerifier for ItsPair {
             .map(|(((value, _), r), matched)| {
                 let r = r.as_ref()?;
                 let keys = self.keys(r.digest);
-                let batched = r.digest == Digest::Sha1 && keys.sha1.len() == keys.macs.len();
+                let batched = r.digest == Digest::Sha1 && batches(keys);
                 let matched = if batched {
                     matched
                 } else {
