@@ -424,27 +424,27 @@ fn rotate_classifies_each_line_and_summarises() {
     assert!(run.stderr.contains("--from-secret"), "{}", run.stderr);
 }
 
+/// A Rails signed cookie named `session` signed by `secret`, with the further `sign` flags.
+fn rails_signed(secret: &str, flags: &[&str]) -> String {
+    let mut args = vec![
+        "sign",
+        "--format",
+        "rails-signed",
+        "--cookie-name",
+        "session",
+        "--secret",
+        secret,
+    ];
+    args.extend_from_slice(flags);
+    args.push(r#"{"user_id": 1}"#);
+    let run = signet(&args, "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stdout.trim().to_string()
+}
+
 #[test]
 fn rotate_takes_a_key_generator_per_rails_key() {
-    let sign = |variant: &str, secret: &str| {
-        let run = signet(
-            &[
-                "sign",
-                "--format",
-                "rails-signed",
-                "--variant",
-                variant,
-                "--cookie-name",
-                "session",
-                "--secret",
-                secret,
-                r#"{"user_id": 1}"#,
-            ],
-            "",
-        );
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        run.stdout.trim().to_string()
-    };
+    let sign = |variant: &str, secret: &str| rails_signed(secret, &["--variant", variant]);
     // A Rails 6.1 app's cookie (SHA1 key generator) and a 7.1 app's (SHA256).
     let (old, new) = (sign("rails-6.1", "skb-a"), sign("rails-7.1", "skb-b"));
     let input = format!("session={old}\nsession={new}\n");
@@ -553,25 +553,7 @@ fn rotate_takes_a_key_generator_per_rails_key() {
 
 #[test]
 fn rotate_takes_a_signed_cookie_digest_per_rails_key() {
-    let sign = |digest: &str| {
-        let run = signet(
-            &[
-                "sign",
-                "--format",
-                "rails-signed",
-                "--cookie-name",
-                "session",
-                "--secret",
-                "skb-a",
-                "--digest",
-                digest,
-                r#"{"user_id": 1}"#,
-            ],
-            "",
-        );
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        run.stdout.trim().to_string()
-    };
+    let sign = |digest: &str| rails_signed("skb-a", &["--digest", digest]);
     let input = format!("session={}\nsession={}\n", sign("sha1"), sign("sha256"));
     let rotate = |to_digest: &str| {
         signet(

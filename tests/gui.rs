@@ -428,15 +428,14 @@ fn rails_cookie_with(skb: &str, variant: &str, digest: Option<signet::core::Dige
     format!("_app_session={value}")
 }
 
-#[test]
-fn the_rotate_tab_previews_the_rails_7_key_generator_upgrade_key_by_key() {
-    use signet::core::rotate::Outcome;
+/// The Rotate tab on `rails-signed`: `skb-2025` (secret `a`) in force now (set `shop-prod`),
+/// proposed `skb-2026` (secret `b`) as the primary with `skb-2025` kept as its fallback.
+fn rails_rotation_harness(a: &str, b: &str) -> Harness<'static, SignetApp> {
     use signet::gui::app::Action;
     use signet::gui::rotate::RotateAction;
-    let (a, b) = ("a".repeat(128), "b".repeat(128));
-    let mut app = app_with_keys(&[("skb-2025", &a)]);
+    let mut app = app_with_keys(&[("skb-2025", a)]);
     app.store
-        .add("skb-2026", &Secret::from_text(&b), Style::Flask, "", NOW)
+        .add("skb-2026", &Secret::from_text(b), Style::Flask, "", NOW)
         .expect("added");
     app.reload_keys();
     let mut h = harness(app);
@@ -450,6 +449,14 @@ fn the_rotate_tab_previews_the_rails_7_key_generator_upgrade_key_by_key() {
     h.state_mut()
         .apply(Action::Rotate(RotateAction::AddProposed("skb-2026".into())));
     h.state_mut().apply(Action::Rotate(RotateAction::MoveUp(1)));
+    h
+}
+
+#[test]
+fn the_rotate_tab_previews_the_rails_7_key_generator_upgrade_key_by_key() {
+    use signet::core::rotate::Outcome;
+    let (a, b) = ("a".repeat(128), "b".repeat(128));
+    let mut h = rails_rotation_harness(&a, &b);
     // Today: A with SHA1 (Rails 6.1). Proposed: B with SHA256, A kept as a SHA1 rotation.
     h.state_mut().rotate.current_key_gen = Some("pbkdf2-sha1");
     h.state_mut()
@@ -508,25 +515,8 @@ fn the_rotate_tab_previews_the_rails_7_key_generator_upgrade_key_by_key() {
 fn the_rotate_tab_gives_each_rails_signed_key_its_digest() {
     use signet::core::Digest;
     use signet::core::rotate::Outcome;
-    use signet::gui::app::Action;
-    use signet::gui::rotate::RotateAction;
     let (a, b) = ("a".repeat(128), "b".repeat(128));
-    let mut app = app_with_keys(&[("skb-2025", &a)]);
-    app.store
-        .add("skb-2026", &Secret::from_text(&b), Style::Flask, "", NOW)
-        .expect("added");
-    app.reload_keys();
-    let mut h = harness(app);
-    h.get_by_role_and_label(Role::Button, "Rotate").click();
-    h.run();
-    h.state_mut()
-        .apply(Action::Rotate(RotateAction::PickCurrent(
-            "shop-prod".into(),
-        )));
-    h.state_mut().rotate.format = "rails-signed";
-    h.state_mut()
-        .apply(Action::Rotate(RotateAction::AddProposed("skb-2026".into())));
-    h.state_mut().apply(Action::Rotate(RotateAction::MoveUp(1)));
+    let mut h = rails_rotation_harness(&a, &b);
     // Today A signs with SHA1 (signed_cookie_digest's default); proposed: B on SHA256, A kept
     // as a SHA1 rotation. Two of A's SHA1 cookies and one A signed with SHA256, which the app
     // does not accept today.
