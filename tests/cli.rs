@@ -612,6 +612,30 @@ fn rotate_takes_a_signed_cookie_digest_per_rails_key() {
         assert_eq!(run.code, 2, "{bad}");
         assert!(run.stderr.contains(says), "{bad}: {}", run.stderr);
     }
+    // Other formats decode a cookie once for both sets: one --digest for the whole rotation.
+    let run = signet(
+        &[
+            "rotate",
+            "--format",
+            "flask",
+            "--from-secret",
+            "k1",
+            "--to-secret",
+            "k2",
+            "--to-digest",
+            "sha256",
+            "--now",
+            NOW,
+            "-",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("Rails signed cookies only"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

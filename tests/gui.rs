@@ -515,12 +515,13 @@ fn the_rotate_tab_previews_the_rails_7_key_generator_upgrade_key_by_key() {
 fn the_rotate_tab_gives_each_rails_signed_key_its_digest() {
     use signet::core::Digest;
     use signet::core::rotate::Outcome;
+    use signet::gui::app::Action;
+    use signet::gui::rotate::RotateAction;
     let (a, b) = ("a".repeat(128), "b".repeat(128));
     let mut h = rails_rotation_harness(&a, &b);
     // Today A signs with SHA1 (signed_cookie_digest's default); proposed: B on SHA256, A kept
     // as a SHA1 rotation. Two of A's SHA1 cookies and one A signed with SHA256, which the app
     // does not accept today.
-    h.state_mut().rotate.current_digest = Some(Digest::Sha1);
     let proposed = [("skb-2026", Digest::Sha256), ("skb-2025", Digest::Sha1)];
     for (name, d) in proposed {
         h.state_mut().rotate.proposed_digest.insert(name.into(), d);
@@ -532,6 +533,15 @@ fn the_rotate_tab_gives_each_rails_signed_key_its_digest() {
     ]
     .join("\n");
     h.run();
+    // The set in force: chosen in its combobox (the first "digest" on the tab).
+    h.query_all_by_label("digest")
+        .next()
+        .expect("the current set's digest")
+        .click();
+    h.run();
+    h.get_by_label("SHA1").click();
+    h.run();
+    assert_eq!(h.state().rotate.current_digest, Some(Digest::Sha1));
     {
         use egui_kittest::kittest::NodeT as _;
         let mut shown: Vec<String> = h
@@ -557,6 +567,12 @@ fn the_rotate_tab_gives_each_rails_signed_key_its_digest() {
     let report = &h.state().rotate.result.as_ref().expect("a result").report;
     assert_eq!(report.count(Outcome::Invalidated), 2);
     assert_eq!(report.count(Outcome::ValidFallback(0)), 1);
+    // Removed and added again, a key starts without the digest it had.
+    h.state_mut()
+        .apply(Action::Rotate(RotateAction::RemoveProposed(1)));
+    h.state_mut()
+        .apply(Action::Rotate(RotateAction::AddProposed("skb-2025".into())));
+    assert!(!h.state().rotate.proposed_digest.contains_key("skb-2025"));
 }
 
 #[test]

@@ -209,7 +209,8 @@ fn rails_config(set: &[RailsKey], digests: Option<&[&str]>) -> Value {
         .enumerate()
         .map(|(i, (skb, g))| {
             let mut key = json!({"secret_key_base": skb, "keygen": g});
-            if let Some(d) = digests {
+            // An entry without one ("") takes secret_key_base's, as the app's rotator merges it.
+            if let Some(d) = digests.filter(|d| !d[i].is_empty()) {
                 key["digest"] = json!(d[i].to_uppercase());
             }
             key
@@ -226,7 +227,9 @@ fn rails_entries(set: &[RailsKey], per_key: bool, digests: Option<&[&str]>) -> V
         .map(|(i, (skb, g))| KeyEntry {
             secret: Secret::from_text(skb),
             key_derivation: per_key.then(|| format!("pbkdf2-{g}")),
-            digest: digests.map(|d| d[i].parse().expect("a digest")),
+            digest: digests
+                .filter(|d| !d[i].is_empty())
+                .map(|d| d[i].parse().expect("a digest")),
         })
         .collect()
 }
@@ -240,8 +243,9 @@ struct RailsScenario {
     /// The key generators as per-key entries (`--from/--to-key-derivation`), or one for every key
     /// of both sets (`--key-derivation`, when they all agree).
     per_key: bool,
-    /// Each key's signed-cookie digest, current and proposed (`--from/--to-digest`); `None`: SHA1
-    /// for every key (the default `signed_cookie_digest`, `--digest sha1`).
+    /// Each key's signed-cookie digest, current and proposed (`--from/--to-digest`; "" for an
+    /// entry without one); `None`: SHA1 for every key (the default `signed_cookie_digest`,
+    /// `--digest sha1`).
     digests: Option<(Vec<&'static str>, Vec<&'static str>)>,
 }
 
@@ -485,6 +489,21 @@ fn rails_rotations_match_the_real_cookie_jars() {
                 "{:?}",
                 dropped.findings
             );
+            // A rotation without a digest of its own takes secret_key_base's (SHA256): the
+            // same as no rotation for the SHA1 cookies.
+            let inherited = rails_rotation(
+                &ruby,
+                kind,
+                &RailsScenario {
+                    what: "digest SHA1 -> SHA256, a rotation without a digest",
+                    current: vec![a256],
+                    proposed: vec![a256, a256],
+                    signers: vec![a256, b256],
+                    per_key: true,
+                    digests: Some((vec!["sha1"], vec!["sha256", ""])),
+                },
+            );
+            assert_eq!(inherited.counts, dropped.counts);
         }
 
         // The same upgrade without the SHA1 rotation: every cookie valid today is logged out,

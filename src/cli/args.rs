@@ -163,10 +163,11 @@ pub struct RotateArgs {
     #[arg(long, value_name = "NAME[,NAME..]", value_delimiter = ',')]
     pub to_key_derivation: Vec<String>,
 
-    /// The signing digest of each key in force now, in key order, comma-separated or repeated; a
-    /// single value applies to every key. Overrides --digest for this set. Rails: the app's
-    /// signed_cookie_digest for secret_key_base and each cookies_rotations entry's digest:
-    /// option; other formats take one value for the whole set.
+    /// Rails signed cookies: the signing digest of each key in force now, in key order,
+    /// comma-separated or repeated; a single value applies to every key. Overrides --digest for
+    /// this set: the app's signed_cookie_digest for secret_key_base and each cookies_rotations
+    /// entry's digest: option (an entry without one takes secret_key_base's). Other formats take
+    /// --digest for the whole rotation.
     #[arg(long, value_name = "DIGEST[,DIGEST..]", value_delimiter = ',')]
     pub from_digest: Vec<String>,
     /// The same for the proposed keys. E.g. a Rails app moving signed_cookie_digest from SHA1 to

@@ -74,9 +74,10 @@ pub trait CookieFormat: Send + Sync {
     ) -> Result<Box<dyn Verifier>, ParamError>;
 
     /// For the rotation preview: a key set as the app configures it, primary first, where an
-    /// entry may carry its own key derivation and digest. By default the entries must agree on
-    /// each (it is then the set's, and [`CookieFormat::verifier`] prepares them); Rails overrides
-    /// this (per-entry key generators and digests, legacy CBC cookies read by the primary alone).
+    /// entry may carry its own key derivation and digest. By default the entries must agree on a
+    /// key derivation (it is then the set's, and [`CookieFormat::verifier`] prepares them) and
+    /// carry no digest of their own; Rails overrides this (per-entry key generators and digests,
+    /// legacy CBC cookies read by the primary alone).
     fn key_set_verifier(
         &self,
         entries: &[KeyEntry],
@@ -95,14 +96,13 @@ pub trait CookieFormat: Send + Sync {
                 )));
             }
             params.key_derivation = kd;
-            let digest = first.digest_in(&params);
-            if entries.iter().any(|e| e.digest_in(&params) != digest) {
-                return Err(ParamError(format!(
-                    "{} uses one digest for the whole key set; a digest per key exists for Rails only (cookies_rotations entries)",
-                    self.id()
-                )));
-            }
-            params.digest = digest;
+        }
+        // The cookie is decoded once for both sets, with the rotation's digest (`--digest`).
+        if entries.iter().any(|e| e.digest.is_some()) {
+            return Err(ParamError(format!(
+                "{} takes one digest for the whole rotation (--digest); a digest per key exists for Rails signed cookies only (cookies_rotations entries)",
+                self.id()
+            )));
         }
         let secrets: Vec<Secret> = entries.iter().map(|e| e.secret.clone()).collect();
         self.verifier(&secrets, &params)

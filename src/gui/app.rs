@@ -1000,7 +1000,10 @@ impl SignetApp {
             }
             R::RemoveProposed(i) => {
                 if i < self.rotate.proposed.len() {
-                    self.rotate.proposed.remove(i);
+                    let name = self.rotate.proposed.remove(i);
+                    // A key added again starts without the choices it had.
+                    self.rotate.proposed_key_gen.remove(&name);
+                    self.rotate.proposed_digest.remove(&name);
                 }
             }
             R::MoveUp(i) => {
@@ -1013,27 +1016,38 @@ impl SignetApp {
                     return;
                 };
                 let current_names = self.set_members(&set);
-                // Rails keys carry their key generator, and signed ones their digest; other
-                // formats ignore them.
+                // Rails keys carry their key generator and digest; other formats ignore them. The
+                // set in force has one digest, secret_key_base's (its rotations take it too).
                 let rails = self.rotate.format.starts_with("rails");
-                let signed = self.rotate.format == "rails-signed";
                 let entry = |secret: Secret, kg: Option<&str>, digest: Option<Digest>| KeyEntry {
                     secret,
                     key_derivation: kg.filter(|_| rails).map(str::to_string),
-                    digest: digest.filter(|_| signed),
+                    digest: digest.filter(|_| rails),
                 };
                 let current = self
                     .secrets_of(&current_names)
                     .into_iter()
-                    .map(|s| entry(s, self.rotate.current_key_gen, self.rotate.current_digest))
+                    .enumerate()
+                    .map(|(i, s)| {
+                        let digest = self.rotate.current_digest.filter(|_| i == 0);
+                        entry(s, self.rotate.current_key_gen, digest)
+                    })
                     .collect();
                 let proposed = self
                     .rotate
                     .proposed
                     .iter()
-                    .flat_map(|name| {
+                    .enumerate()
+                    .flat_map(|(i, name)| {
                         let kg = self.rotate.proposed_key_gen.get(name).copied();
-                        let digest = self.rotate.proposed_digest.get(name).copied();
+                        // The encrypted jar: secret_key_base's digest alone (the tab shows no
+                        // other).
+                        let digest = self
+                            .rotate
+                            .proposed_digest
+                            .get(name)
+                            .copied()
+                            .filter(|_| i == 0 || self.rotate.format == "rails-signed");
                         self.secrets_of(std::slice::from_ref(name))
                             .into_iter()
                             .map(move |s| entry(s, kg, digest))

@@ -412,15 +412,17 @@ fn digest_choice(ui: &mut Ui, id: egui::IdSalt, choice: &mut Option<Digest>) {
         .selected_text(choice.map_or("by length".to_string(), label))
         .show_ui(ui, |ui| {
             ui.selectable_value(choice, None, "by length");
-            for d in [Digest::Sha1, Digest::Sha256, Digest::Sha384, Digest::Sha512] {
+            for d in Digest::ALL {
                 ui.selectable_value(choice, Some(d), label(d));
             }
         })
         .response
         .on_hover_text(
-            "The HMAC digest this key signs with (config.action_dispatch.signed_cookie_digest, \
-             SHA1 unless set; a cookies_rotations entry's digest: option). By length: the one \
-             each signature's length says.",
+            "The HMAC digest this key signs with: config.action_dispatch.signed_cookie_digest \
+             (SHA1 unless set) for the set in force and the proposed secret_key_base, a \
+             cookies_rotations entry's digest: option (without one: secret_key_base's). \
+             Encrypted cookies: the HMAC of legacy AES-256-CBC cookies. By length: the one each \
+             signature's length says.",
         );
 }
 
@@ -460,7 +462,8 @@ pub fn rotate_ui(
     });
     // Rails derives each key with one PBKDF2 hash, per entry (Rails 7.0 changed the default).
     let rails = st.format.starts_with("rails");
-    // And the signed jar signs with one digest per entry.
+    // And the signed jar signs with one digest per entry (the encrypted jar: secret_key_base's
+    // alone, for the HMAC of its legacy CBC cookies).
     let signed = st.format == "rails-signed";
     if let Some(set) = &st.current_set {
         ui.horizontal(|ui| {
@@ -472,7 +475,7 @@ pub fn rotate_ui(
                     &mut st.current_key_gen,
                 );
             }
-            if signed {
+            if rails {
                 digest_choice(
                     ui,
                     egui::IdSalt::new("rotate-digest-now"),
@@ -495,7 +498,8 @@ pub fn rotate_ui(
                     None => st.proposed_key_gen.remove(name),
                 };
             }
-            if signed {
+            // The encrypted jar: only secret_key_base's digest counts (legacy CBC cookies' HMAC).
+            if signed || (rails && i == 0) {
                 let mut choice = st.proposed_digest.get(name).copied();
                 digest_choice(ui, egui::IdSalt::new(("rotate-digest", i)), &mut choice);
                 match choice {

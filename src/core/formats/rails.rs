@@ -604,10 +604,11 @@ impl CookieFormat for Rails {
         entries: &[KeyEntry],
         params: &FormatParams,
     ) -> Result<Box<dyn Verifier>, ParamError> {
+        let digests = set_digests(entries, params);
         let mut keys = Vec::with_capacity(entries.len());
-        for (i, e) in entries.iter().enumerate() {
+        for (i, (e, digest)) in entries.iter().zip(digests).enumerate() {
             let gens = parse_key_gens(e.derivation(params))?;
-            keys.push((&e.secret, gens, e.digest_in(params), i == 0));
+            keys.push((&e.secret, gens, digest, i == 0));
         }
         Ok(Box::new(self.prepare_keys(keys.into_iter(), params)))
     }
@@ -628,8 +629,19 @@ impl CookieFormat for Rails {
         if current.iter().chain(proposed).any(|e| pinned(e).is_none()) {
             out.push("Some keys have no key generator given, so Signet tried both SHA1 and SHA256 for them where a Rails app derives each key with one: pin them (signet rotate --key-derivation, or per key --from-key-derivation / --to-key-derivation) for an exact preview.".into());
         }
-        if self.kind == Kind::Signed {
-            out.extend(digest_findings(current, proposed, params));
+        match self.kind {
+            Kind::Signed => out.extend(digest_findings(current, proposed, params)),
+            Kind::Encrypted => {
+                if current
+                    .get(1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .chain(proposed.get(1..).unwrap_or_default())
+                    .any(|e| e.digest.is_some())
+                {
+                    out.push("The encrypted jar reads cookies_rotations entries as AES-256-GCM, which has no digest: only secret_key_base's digest counts, for the HMAC of its legacy AES-256-CBC cookies.".into());
+                }
+            }
         }
         if let (Some(cur), Some(next)) = (current.first(), proposed.first())
             && let (Some(old), Some(new)) = (pinned(cur), pinned(next))
@@ -727,34 +739,44 @@ impl CookieFormat for Rails {
     }
 }
 
-/// The signed jar's digest traps: keys whose digest is not given (Signet then takes the one the
-/// signature's length says, where the app signs and verifies with `signed_cookie_digest`, SHA1
-/// unless set), and a proposed `signed_cookie_digest` that changes with no `cookies_rotations`
-/// entry keeping the current key with the old digest.
+/// Each entry's signing digest as a Rails app has it: its own (`digest:`), else the set's
+/// (`--digest`), else, for a `cookies_rotations` entry, `secret_key_base`'s (the jar's rotator
+/// merges the primary's options into each rotation's); `None`: not given, the signature's length
+/// decides.
+fn set_digests(entries: &[KeyEntry], params: &FormatParams) -> Vec<Option<Digest>> {
+    let primary = entries.first().and_then(|e| e.digest_in(params));
+    entries
+        .iter()
+        .map(|e| e.digest_in(params).or(primary))
+        .collect()
+}
+
+/// The signed jar's digest traps: a set whose `secret_key_base` has no digest given (Signet then
+/// takes the one each signature's length says, where the app signs and verifies with
+/// `signed_cookie_digest`, SHA1 unless set), and a proposed `signed_cookie_digest` that changes
+/// with no `cookies_rotations` entry keeping the current key with the old digest.
 fn digest_findings(
     current: &[KeyEntry],
     proposed: &[KeyEntry],
     params: &FormatParams,
 ) -> Vec<String> {
     let mut out = Vec::new();
-    if current
-        .iter()
-        .chain(proposed)
-        .any(|e| e.digest_in(params).is_none())
-    {
-        out.push("No digest is given for some keys, so Signet took the one each signature's length says, where a Rails app verifies with config.action_dispatch.signed_cookie_digest (SHA1 unless set) and each cookies_rotations entry with its digest: option: pin them (signet rotate --digest, or per key --from-digest / --to-digest) for an exact preview.".into());
+    let (now, next) = (set_digests(current, params), set_digests(proposed, params));
+    if now.iter().chain(&next).any(Option::is_none) {
+        out.push("No digest is given for secret_key_base, so Signet took the one each signature's length says, where a Rails app verifies with config.action_dispatch.signed_cookie_digest (SHA1 unless set), and each cookies_rotations entry with its own digest: option or else that one: pin them (signet rotate --digest, or per key --from-digest / --to-digest) for an exact preview.".into());
     }
-    if let (Some(cur), Some(next)) = (current.first(), proposed.first())
-        && let (Some(old), Some(new)) = (cur.digest_in(params), next.digest_in(params))
+    if let (Some(cur), Some(Some(old)), Some(Some(new))) =
+        (current.first(), now.first(), next.first())
         && old != new
         && !proposed
             .iter()
-            .any(|e| e.secret == cur.secret && e.digest_in(params) == Some(old))
+            .zip(&next)
+            .any(|(e, d)| e.secret == cur.secret && *d == Some(*old))
     {
         let (old, new) = (old.name().to_uppercase(), new.name().to_uppercase());
         out.push(format!(
-            "Warning: the proposed signed_cookie_digest is {new} where cookies are signed with {old} today, and no proposed entry keeps the current secret_key_base with {old}: every signed cookie of today is logged out. Keep it as a rotation: cookies.rotate :signed, key, digest: \"{old}\" (here, the current key as a proposed fallback with digest {})."
-            ,old.to_lowercase()
+            "Warning: the proposed signed_cookie_digest is {new} where cookies are signed with {old} today, and no proposed entry keeps the current secret_key_base with {old}: the cookies it signs today are logged out. Keep it as a rotation: cookies.rotate :signed, key, digest: \"{old}\" (here, the current key as a proposed fallback with digest {}).",
+            old.to_lowercase()
         ));
     }
     out
@@ -1284,6 +1306,26 @@ mod tests {
         assert_eq!(
             r.classify(&cookie(Digest::Sha1)).outcome,
             Outcome::Invalidated
+        );
+        // A rotation entry without a digest of its own signs with secret_key_base's, as the
+        // jar's rotator merges the primary's options: SHA256 here, so A's SHA1 cookies go.
+        let inherited = [with(Digest::Sha256), entry("a", None)];
+        assert!(warned(&inherited));
+        let r = Rotation::with_entries(
+            "rails-signed",
+            &current,
+            &inherited,
+            params.clone(),
+            VerifyOptions::at(now),
+        )
+        .expect("rotation");
+        assert_eq!(
+            r.classify(&cookie(Digest::Sha1)).outcome,
+            Outcome::Invalidated
+        );
+        assert_eq!(
+            r.classify(&cookie(Digest::Sha256)).outcome,
+            Outcome::ValidPrimary
         );
         // Digests not given: a note, and the signature's length decides.
         let unpinned = f.rotation_findings(&[entry("a", None)], &[entry("b", None)], &params);
