@@ -16,7 +16,7 @@ use crate::core::model::{
 };
 use crate::core::pyjson::{self, JsonStyle};
 use crate::core::secret::Secret;
-use crate::core::{CookieFormat, Detection, Verifier};
+use crate::core::{CookieFormat, Detection, Verifier, input};
 
 /// The keygrip format.
 #[derive(Debug, Clone, Copy)]
@@ -196,6 +196,14 @@ impl CookieFormat for Keygrip {
         _timestamp: i64,
     ) -> Result<String, SignError> {
         let name = params.cookie_name.as_deref().unwrap_or("session");
+        // The name is written into the pair and signed with it: one that is no cookie name
+        // (`;`, `=`, spaces, control characters) would give a pair nothing reads back, and the
+        // `cookies` module refuses it too ("argument name is invalid").
+        if !input::is_token(name) {
+            return Err(SignError::Param(format!(
+                "{name:?} is not a cookie name (RFC 6265: visible ASCII without ()<>@,;:\\\"/[]?={{}})"
+            )));
+        }
         let plain = plain(params).map_err(|e| SignError::Param(e.0))?;
         let value = match payload {
             Value::String(s) if plain => s.clone(),
@@ -302,5 +310,43 @@ mod tests {
                 .decode("session=abc", &FormatParams::default())
                 .is_err()
         );
+    }
+
+    /// Found by the `verify` fuzz target: re-signing under a cookie name holding `; `, `=` and a
+    /// newline gave a pair that no reader, ours included, could split again.
+    #[test]
+    fn refuses_to_sign_under_a_name_no_cookie_can_carry() {
+        let key = Secret::from_text("keygrip-key");
+        let payload = serde_json::json!({"user": "ada"});
+        for bad in [
+            "a=b; sess.sig=x\nf",
+            "two words",
+            "semi;colon",
+            "",
+            "tab\tname",
+            "é",
+        ] {
+            let params = FormatParams {
+                cookie_name: Some(bad.into()),
+                ..FormatParams::default()
+            };
+            assert!(
+                matches!(
+                    Keygrip.sign(&payload, &key, &params, 0),
+                    Err(SignError::Param(_))
+                ),
+                "{bad:?}"
+            );
+        }
+        // Every name it signs under reads back, with its own signature.
+        for good in ["session", "sess", "my-app_session.v2", "__Host-s"] {
+            let params = FormatParams {
+                cookie_name: Some(good.into()),
+                ..FormatParams::default()
+            };
+            let cookie = Keygrip.sign(&payload, &key, &params, 0).expect("signs");
+            let decoded = Keygrip.decode(&cookie, &params).expect("reads back");
+            assert_eq!(decoded.cookie_name.as_deref(), Some(good));
+        }
     }
 }
