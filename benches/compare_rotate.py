@@ -113,18 +113,25 @@ def run_signet(cmd: list[str], threads: int, out_path: Path) -> dict:
     return {"wall": float(wall), "cpu": float(user) + float(sys_), "rss_mb": int(peak_kb) / 1024}
 
 
-def signet_in_memory(sample: Path, n: int) -> float:
-    """Seconds per cookie for `Rotation::classify` over the lines of `sample`, held in memory, on
-    one core: the criterion benchmark `rotate/file_1core` (its median)."""
-    proc = subprocess.run(["cargo", "bench", "--locked", "--quiet", "--bench", "rotate", "--", "rotate/file_1core"],
+def signet_in_memory(sample: Path) -> dict[str, float]:
+    """Seconds per iteration (median) of the criterion benchmarks `rotate/file_1core`
+    (`Rotation::classify_many` over the lines of `sample`, held in memory, one core) and
+    `rotate/file_inflate_1core` (inflating their zlib payloads alone), by name."""
+    proc = subprocess.run(["cargo", "bench", "--locked", "--quiet", "--bench", "rotate", "--", "rotate/file"],
                           cwd=ROOT, env={**os.environ, "SIGNET_ROTATE_FILE": str(sample)},
                           capture_output=True, text=True, check=True)
+    times: dict[str, float] = {}
+    name = None
     for line in proc.stdout.splitlines():
-        if "time:" in line:
+        if line.startswith("rotate/"):
+            name = line.split()[0]
+        if "time:" in line and name and name not in times:
             value, unit = line.split("[")[1].split()[2:4]
             scale = {"s": 1.0, "ms": 1e-3, "µs": 1e-6, "us": 1e-6}[unit]
-            return float(value) * scale / n
-    raise RuntimeError("no time in the benchmark's output:\n" + proc.stdout)
+            times[name] = float(value) * scale
+    if "rotate/file_1core" not in times:
+        raise RuntimeError("no time in the benchmark's output:\n" + proc.stdout)
+    return times
 
 
 def main() -> int:
@@ -176,13 +183,22 @@ def main() -> int:
     py_per = py_s / len(lines)
     sample = out_dir / f"{stem}-sample.txt"
     sample.write_text("".join(line + "\n" for line in lines))
-    mem_per = signet_in_memory(sample, len(lines))
+    mem = signet_in_memory(sample)
+    mem_per = mem["rotate/file_1core"] / len(lines)
+    streams = sum(1 for line in lines if line.startswith("."))
     n = args.cookies
     print("=" * 78)
     print(f"rotation preview of {n} Flask cookies, current {len(CURRENT)} keys, proposed {len(PROPOSED)} keys, {cores} cores")
     print(f"Python itsdangerous loop (1 core, {len(lines)} sampled): {py_per * 1e6:.1f} us/cookie -> {py_per * n:.0f} s for all")
     print(f"Signet classifying the same {len(lines)} lines in memory (1 core, criterion rotate/file_1core): "
           f"{mem_per * 1e6:.2f} us/cookie -> {py_per / mem_per:.0f}x Python per core")
+    if streams and "rotate/file_inflate_1core" in mem:
+        # A payload is inflated when a key verifies it in time under either set.
+        loaded = (py_counts.get("valid", 0) + py_counts.get("invalidated", 0)) / len(lines)
+        inflate = mem["rotate/file_inflate_1core"] / streams
+        print(f"  of which zlib inflate: {inflate * 1e6:.2f} us per compressed payload (C zlib, as CPython), "
+              f"for {loaded:.0%} of the cookies: {inflate * loaded * 1e6:.2f} us/cookie, so at most "
+              f"{py_per / (inflate * loaded):.0f}x Python per core were all else free")
     for threads, results in runs.items():
         best = min(results, key=lambda r: r["wall"])
         # Core time per cookie: the CPU the whole process used (its reading thread and the

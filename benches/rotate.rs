@@ -12,7 +12,9 @@
 //!   thread: the quick path for a whole chunk at once, SHA-1 cookies signed side by side (16 at a
 //!   time with AVX-512). What the job runs.
 //! * `rotate/file_1core` (only when `SIGNET_ROTATE_FILE` names a file of cookies, as
-//!   `benches/compare_rotate.py` does): `classify_many` over that file's lines, held in memory.
+//!   `benches/compare_rotate.py` does): `classify_many` over that file's lines, held in memory;
+//!   `rotate/file_inflate_1core`: inflating the zlib payloads of its compressed cookies alone
+//!   (throughput in payloads).
 //! * `rotate/classify_full_1core`: `Rotation::classify_full`, the full path for every cookie
 //!   (decode, build the payload, verify under each set): what the quick path saves.
 //! * `rotate_job/<threads>t`: the streaming job (`jobs::rotate::run`) over 100,000 lines held in
@@ -193,6 +195,35 @@ fn main() {
                     .count()
             })
         });
+        // What inflating their payloads costs alone (the zlib streams of the `.`-prefixed
+        // cookies, as the quick path checks them): the floor under classification.
+        let streams: Vec<Vec<u8>> = lines
+            .iter()
+            .filter_map(|l| {
+                let body = l.strip_prefix('.')?;
+                let payload = &body[..body.find('.')?];
+                signet::core::encoding::itsdangerous_b64decode(payload.as_bytes()).ok()
+            })
+            .collect();
+        if !streams.is_empty() {
+            g.throughput(Throughput::Elements(streams.len() as u64));
+            g.bench_function("file_inflate_1core", |b| {
+                let mut out = Vec::new();
+                b.iter(|| {
+                    streams
+                        .iter()
+                        .filter(|z| {
+                            signet::core::encoding::zlib_decompress_into(
+                                black_box(z),
+                                signet::core::encoding::MAX_DECOMPRESSED,
+                                &mut out,
+                            )
+                            .is_ok()
+                        })
+                        .count()
+                })
+            });
+        }
     }
     g.finish();
 
