@@ -342,9 +342,8 @@ fn split_header_pair(text: &str) -> Option<(&str, &str)> {
     is_token(name).then(|| (name, value.trim()))
 }
 
-/// An RFC 6265 cookie-name token: what a `Set-Cookie:` header can name (the input parser reads
-/// names so, and formats that write the name into the cookie refuse any other).
-pub fn is_token(name: &str) -> bool {
+/// An RFC 6265 cookie-name token.
+fn is_token(name: &str) -> bool {
     !name.is_empty()
         && name
             .bytes()

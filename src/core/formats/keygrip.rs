@@ -16,7 +16,7 @@ use crate::core::model::{
 };
 use crate::core::pyjson::{self, JsonStyle};
 use crate::core::secret::Secret;
-use crate::core::{CookieFormat, Detection, Verifier, input};
+use crate::core::{CookieFormat, Detection, Verifier};
 
 /// The keygrip format.
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +34,18 @@ fn split_pair(value: &str) -> Option<(&str, std::ops::Range<usize>, std::ops::Ra
         return None;
     }
     Some((name, value_start..first.len(), sig_start..value.len()))
+}
+
+/// Whether `name` can name a pair that reads back: what the `cookies` module accepts
+/// (`fieldContentRegExp`: tab, space to `~`, U+0080 to U+00FF; cookie-session's default
+/// `express:sess` among them), without the `;` and `=` that would split the pair elsewhere, and
+/// without the blanks at either end that a `Cookie:` header loses.
+fn pair_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.trim_matches([' ', '\t']) == name
+        && name
+            .chars()
+            .all(|c| matches!(c, '\t' | ' '..='~' | '\u{80}'..='\u{ff}') && c != ';' && c != '=')
 }
 
 /// Whether the plain `cookies` variant is asked for (a string value), rather than cookie-session's
@@ -196,12 +208,11 @@ impl CookieFormat for Keygrip {
         _timestamp: i64,
     ) -> Result<String, SignError> {
         let name = params.cookie_name.as_deref().unwrap_or("session");
-        // The name is written into the pair and signed with it: one that is no cookie name
-        // (`;`, `=`, spaces, control characters) would give a pair nothing reads back, and the
-        // `cookies` module refuses it too ("argument name is invalid").
-        if !input::is_token(name) {
+        // The name is written into the pair and signed with it: one the pair cannot carry would
+        // give a cookie nothing reads back.
+        if !pair_name(name) {
             return Err(SignError::Param(format!(
-                "{name:?} is not a cookie name (RFC 6265: visible ASCII without ()<>@,;:\\\"/[]?={{}})"
+                "{name:?} cannot name a keygrip pair: the cookies module takes tabs, spaces, visible ASCII and U+0080 to U+00FF, and a pair read back needs a name without `;` or `=` and without blanks at either end"
             )));
         }
         let plain = plain(params).map_err(|e| SignError::Param(e.0))?;
@@ -320,11 +331,12 @@ mod tests {
         let payload = serde_json::json!({"user": "ada"});
         for bad in [
             "a=b; sess.sig=x\nf",
-            "two words",
             "semi;colon",
             "",
-            "tab\tname",
-            "é",
+            " lead",
+            "trail\t",
+            "nul\0",
+            "€",
         ] {
             let params = FormatParams {
                 cookie_name: Some(bad.into()),
@@ -339,7 +351,15 @@ mod tests {
             );
         }
         // Every name it signs under reads back, with its own signature.
-        for good in ["session", "sess", "my-app_session.v2", "__Host-s"] {
+        // cookie-session's default name has a `:`, which RFC 6265 would not allow.
+        for good in [
+            "session",
+            "express:sess",
+            "my app",
+            "tab\tname",
+            "é",
+            "__Host-s",
+        ] {
             let params = FormatParams {
                 cookie_name: Some(good.into()),
                 ..FormatParams::default()
