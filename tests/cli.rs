@@ -442,6 +442,26 @@ fn rails_signed(secret: &str, flags: &[&str]) -> String {
     run.stdout.trim().to_string()
 }
 
+/// `signet rotate` of no cookies for Flask, from `k1` to `k2` with `k1` kept, with `flags`.
+fn flask_rotation(flags: &[&str]) -> Run {
+    let mut args = vec![
+        "rotate",
+        "--format",
+        "flask",
+        "--from-secret",
+        "k1",
+        "--to-secret",
+        "k2",
+        "--to-secret",
+        "k1",
+        "--now",
+        NOW,
+    ];
+    args.extend_from_slice(flags);
+    args.push("-");
+    signet(&args, "")
+}
+
 #[test]
 fn rotate_takes_a_key_generator_per_rails_key() {
     let sign = |variant: &str, secret: &str| rails_signed(secret, &["--variant", variant]);
@@ -524,27 +544,7 @@ fn rotate_takes_a_key_generator_per_rails_key() {
         run.stderr
     );
     // Other formats take one key derivation per set.
-    let flask = |to_kd: &str| {
-        signet(
-            &[
-                "rotate",
-                "--format",
-                "flask",
-                "--from-secret",
-                "k1",
-                "--to-secret",
-                "k2",
-                "--to-secret",
-                "k1",
-                "--to-key-derivation",
-                to_kd,
-                "--now",
-                NOW,
-                "-",
-            ],
-            "",
-        )
-    };
+    let flask = |to_kd: &str| flask_rotation(&["--to-key-derivation", to_kd]);
     assert_eq!(flask("hmac,hmac").code, 0);
     let run = flask("hmac,concat");
     assert_eq!(run.code, 2);
@@ -613,23 +613,7 @@ fn rotate_takes_a_signed_cookie_digest_per_rails_key() {
         assert!(run.stderr.contains(says), "{bad}: {}", run.stderr);
     }
     // Other formats decode a cookie once for both sets: one --digest for the whole rotation.
-    let run = signet(
-        &[
-            "rotate",
-            "--format",
-            "flask",
-            "--from-secret",
-            "k1",
-            "--to-secret",
-            "k2",
-            "--to-digest",
-            "sha256",
-            "--now",
-            NOW,
-            "-",
-        ],
-        "",
-    );
+    let run = flask_rotation(&["--to-digest", "sha256"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("Rails signed cookies only"),

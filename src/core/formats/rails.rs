@@ -1267,14 +1267,17 @@ mod tests {
         let current = [with(Digest::Sha1)];
         // signed_cookie_digest SHA1 -> SHA256, the SHA1 signatures still read through a rotation.
         let kept = [with(Digest::Sha256), with(Digest::Sha1)];
-        let r = Rotation::with_entries(
-            "rails-signed",
-            &current,
-            &kept,
-            params.clone(),
-            VerifyOptions::at(now),
-        )
-        .expect("rotation");
+        let rotation = |proposed: &[KeyEntry]| {
+            Rotation::with_entries(
+                "rails-signed",
+                &current,
+                proposed,
+                params.clone(),
+                VerifyOptions::at(now),
+            )
+            .expect("rotation")
+        };
+        let r = rotation(&kept);
         let sha1 = r.classify(&cookie(Digest::Sha1));
         assert_eq!(
             (sha1.outcome, sha1.now),
@@ -1295,14 +1298,7 @@ mod tests {
         assert!(!warned(&kept));
         let dropped = [with(Digest::Sha256)];
         assert!(warned(&dropped));
-        let r = Rotation::with_entries(
-            "rails-signed",
-            &current,
-            &dropped,
-            params.clone(),
-            VerifyOptions::at(now),
-        )
-        .expect("rotation");
+        let r = rotation(&dropped);
         assert_eq!(
             r.classify(&cookie(Digest::Sha1)).outcome,
             Outcome::Invalidated
@@ -1311,14 +1307,7 @@ mod tests {
         // jar's rotator merges the primary's options: SHA256 here, so A's SHA1 cookies go.
         let inherited = [with(Digest::Sha256), entry("a", None)];
         assert!(warned(&inherited));
-        let r = Rotation::with_entries(
-            "rails-signed",
-            &current,
-            &inherited,
-            params.clone(),
-            VerifyOptions::at(now),
-        )
-        .expect("rotation");
+        let r = rotation(&inherited);
         assert_eq!(
             r.classify(&cookie(Digest::Sha1)).outcome,
             Outcome::Invalidated
